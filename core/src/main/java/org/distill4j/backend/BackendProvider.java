@@ -12,7 +12,11 @@ public interface BackendProvider {
     /** Short lower-case name users select it by, e.g. {@code cpu}, {@code cuda}, {@code opencl}. */
     String name();
 
-    /** Higher wins when no backend is named; the CPU backend uses 0, accelerators more. */
+    /**
+     * Higher wins when no backend is named; the CPU backend uses 0, accelerators more. It is
+     * read after {@link #probe()}, so it may depend on what the probe found (an OpenCL backend
+     * that only sees a CPU device ranks below the CPU backend).
+     */
     int priority();
 
     /** The Maven artifact that brings this backend, for error messages. */
