@@ -94,7 +94,8 @@ public final class Backends {
                 }
             }
             String hint = KNOWN_ARTIFACTS.containsKey(name)
-                    ? "add the dependency " + KNOWN_ARTIFACTS.get(name) + " to the class path"
+                    ? "it is provided by " + KNOWN_ARTIFACTS.get(name) + " (add it to the class path; a backend module registers"
+                            + " its provider only once it passes the conformance suite)"
                     : "known backends are " + String.join(", ", KNOWN_ARTIFACTS.keySet().stream().sorted().toList());
             throw new BackendUnavailableException("backend '" + name + "' was requested (" + BackendConfig.BACKEND_PROPERTY
                     + " / " + BackendConfig.BACKEND_ENV + ") but no such backend is on the class path; " + hint + "\n"

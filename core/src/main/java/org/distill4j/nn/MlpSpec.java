@@ -1,0 +1,90 @@
+package org.distill4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.distill4j.backend.Backend;
+
+/**
+ * A multi-layer perceptron described by its layer widths, e.g. {@code 784-1200-1200-10}, with
+ * ReLU between layers, optional input and hidden dropout and an optional max-norm constraint.
+ *
+ * @param sizes         input size, hidden widths, class count
+ * @param inputDropout  dropout probability on the inputs (0 = none)
+ * @param hiddenDropout dropout probability after each hidden ReLU (0 = none)
+ * @param maxNorm       max L2 norm of each unit's incoming weights (0 = none)
+ */
+public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, float maxNorm) {
+    public MlpSpec {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("an MLP spec needs at least an input and an output size");
+        }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("layer sizes must be >= 1, found " + s);
+            }
+        }
+        sizes = sizes.clone();
+    }
+
+    /** Parses {@code "784-800-800-10"} into a spec without regularisation. */
+    public static MlpSpec parse(String spec) {
+        String[] parts = spec.trim().split("-");
+        int[] sizes = new int[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                sizes[i] = Integer.parseInt(parts[i].trim());
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("model spec must look like 784-800-800-10, found '" + spec + "'");
+        }
+        return new MlpSpec(sizes, 0f, 0f, 0f);
+    }
+
+    public MlpSpec withDropout(float input, float hidden) {
+        return new MlpSpec(sizes, input, hidden, maxNorm);
+    }
+
+    public MlpSpec withMaxNorm(float norm) {
+        return new MlpSpec(sizes, inputDropout, hiddenDropout, norm);
+    }
+
+    public int inputSize() {
+        return sizes[0];
+    }
+
+    public int classes() {
+        return sizes[sizes.length - 1];
+    }
+
+    /** The widths joined by dashes. */
+    public String widths() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sizes.length; i++) {
+            sb.append(i == 0 ? "" : "-").append(sizes[i]);
+        }
+        return sb.toString();
+    }
+
+    /** Builds the model on {@code backend} with weights drawn from {@code seed}. */
+    public Sequential build(Backend backend, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Layer> layers = new ArrayList<>();
+        if (inputDropout > 0f) {
+            layers.add(new Dropout(inputDropout));
+        }
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            boolean last = i + 2 == sizes.length;
+            Linear linear = new Linear(backend, "layers." + layers.size(), sizes[i], sizes[i + 1], last ? 0f : maxNorm);
+            linear.initialize(last ? Linear.Init.XAVIER : Linear.Init.HE, random);
+            layers.add(linear);
+            if (!last) {
+                layers.add(new Relu());
+                if (hiddenDropout > 0f) {
+                    layers.add(new Dropout(hiddenDropout));
+                }
+            }
+        }
+        return new Sequential(backend, sizes[0], layers);
+    }
+}

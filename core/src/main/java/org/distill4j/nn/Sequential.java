@@ -1,0 +1,168 @@
+package org.distill4j.nn;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.distill4j.backend.Backend;
+import org.distill4j.backend.Scope;
+import org.distill4j.backend.Tensor;
+
+/**
+ * A model: layers applied in order to a batch of feature rows, producing class logits.
+ * Inference ({@link #logits(float[], int)}, {@link #forward} with an inference pass) is
+ * thread-safe; training is done by one thread at a time.
+ */
+public final class Sequential implements AutoCloseable {
+    private final Backend backend;
+    private final int inputSize;
+    private final List<Layer> layers;
+    private final int outputSize;
+
+    public Sequential(Backend backend, int inputSize, List<Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one layer");
+        }
+        this.backend = backend;
+        this.inputSize = inputSize;
+        this.layers = List.copyOf(layers);
+        int size = inputSize;
+        for (Layer layer : layers) {
+            size = layer.outputSize(size);
+        }
+        this.outputSize = size;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** The number of classes (logits per row). */
+    public int outputSize() {
+        return outputSize;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Every trainable parameter, layer by layer. */
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Layer l : layers) {
+            all.addAll(l.parameters());
+        }
+        return all;
+    }
+
+    /** The number of trainable weights. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) {
+            n += p.value().size();
+        }
+        return n;
+    }
+
+    /** Logits {@code [N, classes]} for a batch {@code [N, inputSize]}. */
+    public Tensor forward(Tensor input, Pass pass) {
+        if (input.cols() != inputSize) {
+            throw new IllegalArgumentException("model expects " + inputSize + " features per example, found "
+                    + input.cols() + " (input shape " + input.shapeString() + ")");
+        }
+        Tensor x = input;
+        for (int i = 0; i < layers.size(); i++) {
+            pass.enterLayer(i);
+            x = layers.get(i).forward(x, pass);
+        }
+        return x;
+    }
+
+    /** Back-propagates dLoss/dLogits, filling every parameter's gradient. */
+    public void backward(Tensor gradLogits, Pass pass) {
+        Tensor g = gradLogits;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            pass.enterLayer(i);
+            g = layers.get(i).backward(g, pass, i > 0);
+        }
+    }
+
+    /** Applies every layer's weight constraints (after an optimiser step). */
+    public void applyConstraints() {
+        for (Layer l : layers) {
+            l.applyConstraints();
+        }
+    }
+
+    /** Logits for {@code n} examples given row-major in {@code features}, as a new array {@code [n * classes]}. */
+    public float[] logits(float[] features, int n) {
+        if (features.length != n * inputSize) {
+            throw new IllegalArgumentException("expected " + n + " x " + inputSize + " = " + (n * inputSize)
+                    + " features, found " + features.length);
+        }
+        try (Scope scope = backend.newScope()) {
+            Tensor x = scope.tensor(features, n, inputSize);
+            return forward(x, Pass.inference(scope)).toArray();
+        }
+    }
+
+    /** The architecture as JSON: input size and each layer's type and config, in order. */
+    public JsonObject architecture() {
+        JsonObject o = new JsonObject();
+        o.addProperty("inputSize", inputSize);
+        JsonArray arr = new JsonArray();
+        for (Layer l : layers) {
+            JsonObject lo = new JsonObject();
+            lo.addProperty("type", l.type());
+            lo.add("config", l.config());
+            arr.add(lo);
+        }
+        o.add("layers", arr);
+        return o;
+    }
+
+    /** Builds an untrained model (zero weights) from {@link #architecture()} JSON. */
+    public static Sequential fromArchitecture(Backend backend, JsonObject arch, LayerRegistry registry) {
+        if (!arch.has("inputSize") || !arch.has("layers") || !arch.get("layers").isJsonArray()) {
+            throw new IllegalArgumentException("model architecture needs 'inputSize' and a 'layers' array, found " + arch);
+        }
+        int inputSize = arch.get("inputSize").getAsInt();
+        List<Layer> layers = new ArrayList<>();
+        try {
+            JsonArray arr = arch.getAsJsonArray("layers");
+            for (int i = 0; i < arr.size(); i++) {
+                JsonObject lo = arr.get(i).getAsJsonObject();
+                String type = lo.get("type").getAsString();
+                JsonObject config = lo.has("config") ? lo.getAsJsonObject("config") : new JsonObject();
+                layers.add(registry.create(backend, type, "layers." + i, config));
+            }
+            return new Sequential(backend, inputSize, layers);
+        } catch (RuntimeException e) {
+            layers.forEach(Layer::close);
+            throw e;
+        }
+    }
+
+    /** Copies every parameter of {@code other}, which must have the same architecture. */
+    public void copyWeightsFrom(Sequential other) {
+        List<Parameter> mine = parameters();
+        List<Parameter> theirs = other.parameters();
+        if (mine.size() != theirs.size()) {
+            throw new IllegalArgumentException("models differ in parameter count");
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            mine.get(i).value().copyFrom(theirs.get(i).value().toArray());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Layer l : layers) {
+            l.close();
+        }
+    }
+}
