@@ -98,7 +98,7 @@ public final class Backends {
                             + " its provider only once it passes the conformance suite)"
                     : "known backends are " + String.join(", ", KNOWN_ARTIFACTS.keySet().stream().sorted().toList());
             throw new BackendUnavailableException("backend '" + name + "' was requested (" + BackendConfig.BACKEND_PROPERTY
-                    + " / " + BackendConfig.BACKEND_ENV + ") but no such backend is on the class path; " + hint + "\n"
+                    + " / " + BackendConfig.BACKEND_ENV + ") but no provider of that name was found; " + hint + "\n"
                     + report(candidates, null));
         }
         for (Candidate c : candidates) {
