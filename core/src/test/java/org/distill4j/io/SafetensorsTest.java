@@ -344,9 +344,10 @@ class SafetensorsTest {
     static void assertPythonLine(String prefix, float[] expected, String line) {
         assertTrue(line.startsWith(prefix + " "), () -> "expected '" + prefix + "' at the start of: " + line);
         String[] values = line.substring(prefix.length() + 1).trim().split(" ");
-        assertEquals(expected.length, values.length, line);
+        assertEquals(expected.length, values.length, () -> "number of values in " + prefix);
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], (float) Double.parseDouble(values[i]), "value " + i + " of " + line);
+            int index = i;
+            assertEquals(expected[i], (float) Double.parseDouble(values[i]), () -> "value " + index + " of " + prefix);
         }
     }
 }
