@@ -20,6 +20,7 @@ public final class CpuBackend extends Backend {
     private final int threads;
     private final boolean simd;
     private final WorkerPool pool;
+    private final Gemm gemm;
 
     /** A backend configured from {@code config}, falling back to {@code -Ddistill4j.cpu.*} system properties. */
     public CpuBackend(BackendConfig config) {
@@ -34,6 +35,7 @@ public final class CpuBackend extends Backend {
         this.threads = threads;
         this.simd = simd && VectorSupport.usable();
         this.pool = new WorkerPool(threads);
+        this.gemm = this.simd ? new Gemm(pool) : null;
     }
 
     private static int threadsOption(BackendConfig config) {
@@ -105,7 +107,11 @@ public final class CpuBackend extends Backend {
     @Override
     protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        ScalarKernels.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+        if (simd) {
+            gemm.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+        } else {
+            ScalarKernels.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+        }
     }
 
     @Override
