@@ -136,10 +136,10 @@ final class Gemm {
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
                             int cOff = (ic + ir) * n + jc + jr;
+                            kernel(kc, aPack, ir * kc, bPack, jr * kc, tile);
                             if (mr == MR && nr == NR) {
-                                kernel(kc, aPack, ir * kc, bPack, jr * kc, c, cOff, n, alpha, blockBeta);
+                                storeTile(tile, c, cOff, n, alpha, blockBeta);
                             } else {
-                                kernel(kc, aPack, ir * kc, bPack, jr * kc, tile, 0, NR, 1f, 0f);
                                 mergeTile(tile, mr, nr, c, cOff, n, alpha, blockBeta);
                             }
                         }
@@ -221,6 +221,19 @@ final class Gemm {
         }
     }
 
+    /** {@code C = alpha * tile + beta * C} for a full tile (row stride NR in the tile, {@code ldc} in C). */
+    private static void storeTile(float[] tile, float[] c, int cOff, int ldc, float alpha, float beta) {
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        for (int r = 0; r < MR; r++) {
+            for (int v = 0; v < NR; v += L) {
+                FloatVector acc = FloatVector.fromArray(F, tile, r * NR + v);
+                int ci = cOff + r * ldc + v;
+                FloatVector out = beta == 0f ? acc.mul(av) : acc.fma(av, FloatVector.fromArray(F, c, ci).mul(beta));
+                out.intoArray(c, ci);
+            }
+        }
+    }
+
     /** {@code C = alpha * tile + beta * C} for the valid {@code mr x nr} corner of a tile (stride NR). */
     private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, float alpha, float beta) {
         for (int r = 0; r < mr; r++) {
@@ -232,26 +245,12 @@ final class Gemm {
         }
     }
 
-    private static void storeRow(float[] c, int off, FloatVector x0, FloatVector x1, FloatVector x2,
-                                 float alpha, float beta) {
-        if (beta == 0f) {
-            x0.mul(alpha).intoArray(c, off);
-            x1.mul(alpha).intoArray(c, off + L);
-            x2.mul(alpha).intoArray(c, off + 2 * L);
-        } else {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            x0.fma(av, FloatVector.fromArray(F, c, off).mul(beta)).intoArray(c, off);
-            x1.fma(av, FloatVector.fromArray(F, c, off + L).mul(beta)).intoArray(c, off + L);
-            x2.fma(av, FloatVector.fromArray(F, c, off + 2 * L).mul(beta)).intoArray(c, off + 2 * L);
-        }
-    }
-
     /**
-     * The micro-kernel: an {@code MR x NR} tile of {@code alpha * Apanel * Bpanel + beta * C} over
-     * depth {@code kc}, written to {@code c} at {@code cOff} with row stride {@code ldc}.
+     * The micro-kernel: the {@code MR x NR} product of an A panel and a B panel of depth
+     * {@code kc}, written row-major into {@code tile}. Kept free of calls that take vectors, so C2
+     * keeps all accumulators in registers.
      */
-    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                       float alpha, float beta) {
+    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -300,12 +299,28 @@ final class Gemm {
             c71 = a7.fma(b1, c71);
             c72 = a7.fma(b2, c72);
         }
-        storeRow(c, cOff + 0 * ldc, c00, c01, c02, alpha, beta);
-        storeRow(c, cOff + 1 * ldc, c10, c11, c12, alpha, beta);
-        storeRow(c, cOff + 2 * ldc, c20, c21, c22, alpha, beta);
-        storeRow(c, cOff + 3 * ldc, c30, c31, c32, alpha, beta);
-        storeRow(c, cOff + 4 * ldc, c40, c41, c42, alpha, beta);
-        storeRow(c, cOff + 5 * ldc, c50, c51, c52, alpha, beta);
-        storeRow(c, cOff + 6 * ldc, c60, c61, c62, alpha, beta);
-        storeRow(c, cOff + 7 * ldc, c70, c71, c72, alpha, beta);    }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c02.intoArray(tile, 0 * NR + 2 * L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c12.intoArray(tile, 1 * NR + 2 * L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c42.intoArray(tile, 4 * NR + 2 * L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c52.intoArray(tile, 5 * NR + 2 * L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c62.intoArray(tile, 6 * NR + 2 * L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c72.intoArray(tile, 7 * NR + 2 * L);    }
 }
