@@ -75,10 +75,10 @@ final class ScalarKernels {
 
     // ------------------------------------------------------------------ activations
 
+    /** {@code max(x, 0)} with Java's {@link Math#max}: NaN stays NaN, -0 becomes 0. */
     static void relu(float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
-            float v = x[i];
-            out[i] = v > 0f ? v : 0f;
+            out[i] = Math.max(x[i], 0f);
         }
     }
 
