@@ -198,6 +198,10 @@ final class VectorKernels {
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             float m = rowMax(z, off, cols);
+            if (m == Float.NEGATIVE_INFINITY) {
+                ScalarKernels.softmax(z, temperature, out, cols, r, r + 1);
+                continue;
+            }
             double s = expInto(z, off, cols, m, invT, out, off);
             scaleRow(out, off, cols, (float) (1.0 / s));
         }
@@ -208,6 +212,10 @@ final class VectorKernels {
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             float m = rowMax(z, off, cols);
+            if (m == Float.NEGATIVE_INFINITY) {
+                ScalarKernels.logSoftmax(z, temperature, out, cols, r, r + 1);
+                continue;
+            }
             float logSum = (float) Math.log(expSum(z, off, cols, m, invT));
             int j = 0;
             for (int upper = F.loopBound(cols); j < upper; j += L) {
@@ -234,6 +242,10 @@ final class VectorKernels {
             }
             int y = (int) label;
             float m = rowMax(z, off, cols);
+            if (m == Float.NEGATIVE_INFINITY) {
+                loss += ScalarKernels.crossEntropy(z, labels, gradScale, grad, cols, r, r + 1);
+                continue;
+            }
             double s = expInto(z, off, cols, m, 1f, grad, off);
             loss += Math.log(s) + m - z[off + y];
             scaleRow(grad, off, cols, (float) (gradScale / s));
@@ -245,8 +257,9 @@ final class VectorKernels {
     /**
      * Soft-target rows, fused: one pass for both row maxima, one for both exponential sums (the
      * student's exponentials kept in {@code grad}), one for the KL terms and the gradient. The
-     * log-ratio is formed as {@code ((t - s) - (mt - ms)) / T + (log sumS - log sumT)}, which stays
-     * accurate when teacher and student nearly agree.
+     * log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
+     * cannot overflow for logits near {@code -Float.MAX_VALUE}. Rows that are all {@code -inf} go
+     * to the scalar kernel (uniform distributions).
      */
     static double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
                                  float[] grad, int cols, int rowFrom, int rowTo) {
@@ -270,13 +283,16 @@ final class VectorKernels {
             }
             float ms = vms.reduceLanes(MAX);
             float mt = vmt.reduceLanes(MAX);
+            if (ms == Float.NEGATIVE_INFINITY || mt == Float.NEGATIVE_INFINITY) {
+                kl += ScalarKernels.softTargetLoss(student, teacher, temperature, gradScale, grad, cols, r, r + 1);
+                continue;
+            }
 
             double sumS = expInto(student, off, cols, ms, invT, grad, off);
             double sumT = expSum(teacher, off, cols, mt, invT);
             float invS = (float) (1.0 / sumS);
             float invSumT = (float) (1.0 / sumT);
             float logRatio = (float) (Math.log(sumS) - Math.log(sumT));
-            float shift = ms - mt;
 
             FloatVector klv = FloatVector.zero(F);
             for (j = 0; j < upper; j += L) {
@@ -284,7 +300,7 @@ final class VectorKernels {
                 FloatVector s = FloatVector.fromArray(F, student, off + j);
                 FloatVector p = t.sub(mt).mul(invT).lanewise(EXP).mul(invSumT);
                 FloatVector q = FloatVector.fromArray(F, grad, off + j).mul(invS);
-                FloatVector logPOverQ = t.sub(s).add(shift).fma(invT, logRatio);
+                FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
                 klv = klv.blend(p.fma(logPOverQ, klv), p.compare(NE, 0f));
                 q.sub(p).mul(gradScale).intoArray(grad, off + j);
             }
@@ -293,7 +309,7 @@ final class VectorKernels {
                 FloatVector s = FloatVector.fromArray(F, student, off + j, live);
                 FloatVector p = t.sub(mt).mul(invT).lanewise(EXP, live).mul(invSumT);
                 FloatVector q = FloatVector.fromArray(F, grad, off + j, live).mul(invS);
-                FloatVector logPOverQ = t.sub(s).add(shift).fma(invT, logRatio);
+                FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
                 VectorMask<Float> counts = p.compare(NE, 0f).and(live);
                 klv = klv.blend(p.fma(logPOverQ, klv), counts);
                 q.sub(p).mul(gradScale).intoArray(grad, off + j, live);

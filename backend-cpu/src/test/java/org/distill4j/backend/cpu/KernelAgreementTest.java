@@ -198,6 +198,56 @@ class KernelAgreementTest {
         }
     }
 
+    /** Rows of equal huge-negative values, -inf entries and all -inf, against ordinary rows. */
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void softmaxFamilyAgreesOnAdversarialRows(int rows, int cols) {
+        float[][] kinds = new float[5][];
+        kinds[0] = filled(cols, -Float.MAX_VALUE);
+        kinds[1] = filled(cols, Float.NEGATIVE_INFINITY);
+        kinds[2] = Reference.random(51, cols, 4f);
+        kinds[2][0] = Float.NEGATIVE_INFINITY;
+        kinds[3] = filled(cols, -1e30f);
+        kinds[3][cols - 1] = 3f;
+        kinds[4] = Reference.random(52, cols, 1e4f);
+        for (float[] teacherRow : kinds) {
+            for (float[] studentRow : kinds) {
+                float[] t = tile(teacherRow, rows);
+                float[] z = tile(studentRow, rows);
+                for (float temperature : new float[] {0.5f, 4f}) {
+                    float[] s = new float[z.length];
+                    float[] v = new float[z.length];
+                    double ks = ScalarKernels.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows);
+                    double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows);
+                    if (!(Double.isInfinite(ks) && ks == kv)) {
+                        assertEquals(ks, kv, 1e-4 * (1 + Math.abs(ks)), "softTargetLoss");
+                    }
+                    assertClose(s, v, 1e-6f, "softTargetLoss gradient");
+                    ScalarKernels.softmax(z, temperature, s, cols, 0, rows);
+                    VectorKernels.softmax(z, temperature, v, cols, 0, rows);
+                    assertClose(s, v, 1e-6f, "softmax");
+                    ScalarKernels.logSoftmax(z, temperature, s, cols, 0, rows);
+                    VectorKernels.logSoftmax(z, temperature, v, cols, 0, rows);
+                    assertCloseRelative(s, v, 2e-6f, "logSoftmax");
+                }
+            }
+        }
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, value);
+        return x;
+    }
+
+    private static float[] tile(float[] row, int rows) {
+        float[] x = new float[row.length * rows];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(row, 0, x, r * row.length, row.length);
+        }
+        return x;
+    }
+
     /** Whole range, and ranges starting and ending off vector boundaries. */
     private static int[][] ranges(int size) {
         return new int[][] {{0, size}, {Math.min(1, size), size}, {Math.min(3, size), Math.max(Math.min(3, size), size - 2)}};
