@@ -1,0 +1,174 @@
+package org.distill4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.distill4j.backend.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The blocked SIMD gemm and the scalar reference gemm agree with a float64 oracle for every
+ * transpose case, at sizes that are and are not multiples of the tiles and blocks, and the SIMD
+ * one is deterministic and independent of the thread count.
+ */
+class GemmTest {
+    /** {m, n, k}: tiny, exact tiles, ragged edges, several K blocks, several N and M blocks. */
+    static final int[][] SIZES = {
+            {1, 1, 1}, {1, 17, 3}, {3, 5, 7}, {8, 48, 16}, {9, 49, 33}, {15, 33, 127}, {16, 96, 256},
+            {17, 100, 300}, {130, 20, 70}, {33, 1000, 20}, {140, 97, 513},
+    };
+
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : SIZES) {
+            for (int t = 0; t < 4; t++) {
+                out.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
+    @MethodSource("cases")
+    void simdAndScalarMatchTheFloat64Oracle(int m, int n, int k, boolean transA, boolean transB) {
+        float[] a = Reference.random(1, m * k);
+        float[] b = Reference.random(2, k * n);
+        float[] c = Reference.random(3, m * n);
+        for (float[] ab : new float[][] {{1f, 0f}, {0.5f, 1f}, {-2f, 0.25f}}) {
+            float alpha = ab[0];
+            float beta = ab[1];
+            double[] expected = Reference.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            double[] scale = Reference.gemmMagnitude(transA, transB, m, n, k, alpha, a, b, beta, c);
+            for (boolean simd : new boolean[] {true, false}) {
+                float[] got = run(simd, 2, transA, transB, m, n, k, alpha, a, b, beta, c);
+                for (int i = 0; i < got.length; i++) {
+                    double tol = 2e-7 * (k + 2) * scale[i] + 1e-30;
+                    int at = i;
+                    assertTrue(Math.abs(got[i] - expected[i]) <= tol, () -> "simd=" + simd + " alpha=" + alpha
+                            + " beta=" + beta + " C[" + at / n + "][" + at % n + "] = " + got[at]
+                            + ", expected " + expected[at]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void betaZeroIgnoresNaNInC() {
+        int m = 19, n = 53, k = 11;
+        float[] a = Reference.random(4, m * k);
+        float[] b = Reference.random(5, k * n);
+        float[] c = new float[m * n];
+        java.util.Arrays.fill(c, Float.NaN);
+        for (boolean simd : new boolean[] {true, false}) {
+            float[] got = run(simd, 2, false, false, m, n, k, 1f, a, b, 0f, c);
+            for (float v : got) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+    }
+
+    @Test
+    void alphaZeroScalesCByBeta() {
+        float[] a = {Float.NaN, 1, 2, 3};
+        float[] b = {1, 2, 3, 4};
+        float[] c = {1, 2, 3, 4};
+        for (boolean simd : new boolean[] {true, false}) {
+            assertArrayEquals(new float[] {2, 4, 6, 8}, run(simd, 1, false, false, 2, 2, 2, 0f, a, b, 2f, c));
+            assertArrayEquals(new float[] {0, 0, 0, 0}, run(simd, 1, false, false, 2, 2, 2, 0f, a, b, 0f, c));
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveBitIdenticalResults() {
+        assumeTrue(VectorSupport.usable());
+        for (int[] s : new int[][] {{128, 300, 200}, {300, 40, 130}, {64, 1000, 64}}) {
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0;
+                boolean transB = (t & 2) != 0;
+                float[] a = Reference.random(6, s[0] * s[2]);
+                float[] b = Reference.random(7, s[2] * s[1]);
+                float[] c = Reference.random(8, s[0] * s[1]);
+                float[] one = run(true, 1, transA, transB, s[0], s[1], s[2], 0.7f, a, b, 0.3f, c);
+                float[] two = run(true, 2, transA, transB, s[0], s[1], s[2], 0.7f, a, b, 0.3f, c);
+                float[] three = run(true, 3, transA, transB, s[0], s[1], s[2], 0.7f, a, b, 0.3f, c);
+                assertArrayEquals(one, two);
+                assertArrayEquals(one, three);
+            }
+        }
+    }
+
+    @Test
+    void repeatedCallsOnOneBackendAreBitIdentical() {
+        int m = 128, n = 200, k = 300;
+        float[] a = Reference.random(9, m * k);
+        float[] b = Reference.random(10, k * n);
+        try (CpuBackend backend = new CpuBackend(2, true);
+             Tensor ta = backend.tensor(a, m, k);
+             Tensor tb = backend.tensor(b, k, n);
+             Tensor tc = backend.tensor(m, n)) {
+            backend.gemm(false, false, 1f, ta, tb, 0f, tc);
+            float[] first = tc.toArray();
+            for (int i = 0; i < 5; i++) {
+                backend.gemm(false, false, 1f, ta, tb, 0f, tc);
+                assertArrayEquals(first, tc.toArray());
+            }
+        }
+    }
+
+    @Test
+    void concurrentCallsFromFourThreadsAreIndependent() throws Exception {
+        int m = 70, n = 150, k = 90;
+        try (CpuBackend backend = new CpuBackend(2, true)) {
+            ExecutorService users = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> results = new ArrayList<>();
+                for (int u = 0; u < 4; u++) {
+                    int user = u;
+                    results.add(users.submit(() -> {
+                        float[] a = Reference.random(100 + user, m * k);
+                        float[] b = Reference.random(200 + user, k * n);
+                        float[] expected = run(true, 1, user % 2 == 1, false, m, n, k, 1f, a, b, 0f, new float[m * n]);
+                        try (Tensor ta = backend.tensor(a, user % 2 == 1 ? k : m, user % 2 == 1 ? m : k);
+                             Tensor tb = backend.tensor(b, k, n);
+                             Tensor tc = backend.tensor(m, n)) {
+                            for (int i = 0; i < 20; i++) {
+                                backend.gemm(user % 2 == 1, false, 1f, ta, tb, 0f, tc);
+                                assertArrayEquals(expected, tc.toArray());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : results) {
+                    f.get();
+                }
+            } finally {
+                users.shutdown();
+            }
+            assertEquals(0, backend.liveTensors());
+        }
+    }
+
+    /** Runs one gemm on a fresh backend and returns C. */
+    static float[] run(boolean simd, int threads, boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, float[] b, float beta, float[] c) {
+        try (CpuBackend backend = new CpuBackend(threads, simd);
+             Tensor ta = backend.tensor(a, transA ? k : m, transA ? m : k);
+             Tensor tb = backend.tensor(b, transB ? n : k, transB ? k : n);
+             Tensor tc = backend.tensor(c, m, n)) {
+            backend.gemm(transA, transB, alpha, ta, tb, beta, tc);
+            return tc.toArray();
+        }
+    }
+}
