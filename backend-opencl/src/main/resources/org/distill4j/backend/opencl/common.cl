@@ -19,14 +19,19 @@ float group_sum(float v, __local float* scratch) {
     return total;
 }
 
-// The maximum of v over the work-group, returned to every work-item. Every work-item must call it.
+// max(a, b) that returns NaN when either is NaN, like Java's Math.max (fmax would drop the NaN).
+float max_or_nan(float a, float b) {
+    return (isnan(a) || a > b) ? a : b;
+}
+
+// The maximum of v over the work-group (NaN if any item holds NaN), returned to every work-item. Every work-item must call it.
 float group_max(float v, __local float* scratch) {
     const int lid = get_local_id(0);
     scratch[lid] = v;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int stride = ROW_GROUP / 2; stride > 0; stride >>= 1) {
         if (lid < stride) {
-            scratch[lid] = fmax(scratch[lid], scratch[lid + stride]);
+            scratch[lid] = max_or_nan(scratch[lid], scratch[lid + stride]);
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
