@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Tensor;
@@ -72,10 +73,10 @@ public final class OpenClBackend extends Backend {
         this.context = CL.clCreateContext(properties, 1, new cl_device_id[]{device.id()}, null, null, code);
         Cl.check(code[0], "clCreateContext");
         cl_command_queue q = null;
-        cl_program p = null;
         try {
             q = createQueue(context, device.id());
-            p = buildProgram(context, device.id(), "-DROW_GROUP=" + rowGroup);
+            this.queue = q;
+            this.program = buildProgram(context, device.id(), "-DROW_GROUP=" + rowGroup);
         } catch (RuntimeException e) {
             if (q != null) {
                 CL.clReleaseCommandQueue(q);
@@ -83,10 +84,14 @@ public final class OpenClBackend extends Backend {
             CL.clReleaseContext(context);
             throw e;
         }
-        this.queue = q;
-        this.program = p;
         this.pool = new BufferPool(context);
-        this.tiledGemm = kernelWorkGroupSize("gemm_tiled") >= TILED_GEMM_GROUP * TILED_GEMM_GROUP;
+        try {
+            // The tiled kernel needs 16 x 16 work-items per group; a device that cannot run that many uses the reference.
+            this.tiledGemm = kernelWorkGroupSize("gemm_tiled") >= TILED_GEMM_GROUP * TILED_GEMM_GROUP;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     @SuppressWarnings("deprecation")
@@ -405,7 +410,7 @@ public final class OpenClBackend extends Backend {
     }
 
     /** Runs a loss kernel that writes one partial per row into a pooled buffer, then {@code loss = scale * sum}. */
-    private void rowLoss(int rows, java.util.function.Consumer<cl_mem> rowKernel, float scale, Tensor loss) {
+    private void rowLoss(int rows, Consumer<cl_mem> rowKernel, float scale, Tensor loss) {
         long bytes = (long) rows * Float.BYTES;
         cl_mem partials = pool.acquire(bytes);
         try {
