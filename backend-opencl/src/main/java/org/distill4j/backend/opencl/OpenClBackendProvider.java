@@ -1,0 +1,168 @@
+package org.distill4j.backend.opencl;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.distill4j.backend.Availability;
+import org.distill4j.backend.Backend;
+import org.distill4j.backend.BackendConfig;
+import org.distill4j.backend.BackendProvider;
+import org.distill4j.backend.BackendUnavailableException;
+
+/**
+ * The {@code opencl} backend provider. Loading this class touches no native code: JOCL and
+ * {@code libOpenCL.so} are first used by {@link #probe()}, {@link #create} and
+ * {@link #describeDevices()}, which turn every failure (a missing library included) into a reason.
+ *
+ * <p>Priority is {@value #GPU_PRIORITY} when the last probe found a GPU or accelerator, and
+ * {@value #CPU_ONLY_PRIORITY} when OpenCL only offers CPU devices (e.g. PoCL), so the project's own
+ * CPU backend stays the default there. The device is chosen by the option {@code opencl.device}
+ * (an index from {@link #describeDevices()} or a name substring), else the system property
+ * {@code distill4j.opencl.device}, else the fastest-looking device (GPU, then accelerator, then
+ * CPU; then compute units x clock).
+ */
+public final class OpenClBackendProvider implements BackendProvider {
+    static final int GPU_PRIORITY = 20;
+    static final int CPU_ONLY_PRIORITY = -10;
+
+    /** Why JOCL could not load, remembered because a failed class initialisation is only reported once in full. */
+    private static volatile String nativeFailure;
+
+    private volatile int priority = CPU_ONLY_PRIORITY;
+
+    @Override
+    public String name() {
+        return "opencl";
+    }
+
+    /** From the last {@link #probe()}: {@value #GPU_PRIORITY} with a GPU or accelerator, else {@value #CPU_ONLY_PRIORITY}. */
+    @Override
+    public int priority() {
+        return priority;
+    }
+
+    @Override
+    public String artifact() {
+        return "org.distill4j:distill4j-backend-opencl";
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            OpenClDevices.Inventory inventory = inventory();
+            List<ClDevice> devices = inventory.devices();
+            if (inventory.platforms().isEmpty()) {
+                return Availability.unavailable("no OpenCL platform: the ICD loader found no driver"
+                        + " (/etc/OpenCL/vendors/*.icd); install a GPU driver's OpenCL ICD or pocl-opencl-icd");
+            }
+            if (devices.isEmpty()) {
+                return Availability.unavailable("OpenCL platform(s) " + inventory.platforms() + " report no device");
+            }
+            boolean accelerated = devices.stream().anyMatch(d -> d.usable() && (d.isGpu() || d.isAccelerator()));
+            priority = accelerated ? GPU_PRIORITY : CPU_ONLY_PRIORITY;
+            ClDevice chosen = OpenClDevices.choose(devices, OpenClDevices.selector(null));
+            return Availability.available(devices.size() + " OpenCL device" + (devices.size() == 1 ? "" : "s")
+                    + ", using: " + chosen.summary() + (accelerated ? "" : " (CPU only, so not the default)"));
+        } catch (LinkageError e) {
+            return Availability.unavailable(nativeFailure(e));
+        } catch (RuntimeException e) {
+            return Availability.unavailable("OpenCL probe failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Backend create(BackendConfig config) {
+        String selector = OpenClDevices.selector(config.option("opencl", "device").orElse(null));
+        try {
+            List<ClDevice> devices = inventory().devices();
+            if (devices.isEmpty()) {
+                throw new BackendUnavailableException("no OpenCL device found");
+            }
+            ClDevice device;
+            try {
+                device = OpenClDevices.choose(devices, selector);
+            } catch (IllegalArgumentException e) {
+                throw new BackendUnavailableException(e.getMessage(), e);
+            }
+            return new OpenClBackend(device);
+        } catch (LinkageError e) {
+            throw new BackendUnavailableException(nativeFailure(e), e);
+        }
+    }
+
+    /**
+     * Every OpenCL platform and device, one line each, the default marked {@code *}, for
+     * {@code distill4j backends}; never throws (a failure becomes the text).
+     */
+    public static String describeDevices() {
+        try {
+            OpenClDevices.Inventory inventory = inventory();
+            if (inventory.platforms().isEmpty()) {
+                return "  (no OpenCL platform)\n";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < inventory.platforms().size(); i++) {
+                sb.append("  platform ").append(i).append(": ").append(inventory.platforms().get(i)).append('\n');
+            }
+            if (inventory.devices().isEmpty()) {
+                return sb.append("  (no OpenCL device)\n").toString();
+            }
+            ClDevice chosen;
+            try {
+                chosen = OpenClDevices.choose(inventory.devices(), OpenClDevices.selector(null));
+            } catch (IllegalArgumentException e) {
+                chosen = null;
+            }
+            return sb.append(OpenClDevices.list(inventory.devices(), chosen))
+                    .append("  (pick one with -D").append(OpenClDevices.DEVICE_PROPERTY).append("=<index or name>)\n")
+                    .toString();
+        } catch (LinkageError e) {
+            return "  " + nativeFailure(e) + "\n";
+        } catch (RuntimeException e) {
+            return "  OpenCL query failed: " + e.getMessage() + "\n";
+        }
+    }
+
+    private static OpenClDevices.Inventory inventory() {
+        String failed = nativeFailure;
+        if (failed != null) {
+            throw new UnsatisfiedLinkError(failed);
+        }
+        return OpenClDevices.inventory();
+    }
+
+    /** A sentence saying why JOCL or libOpenCL could not be used; remembers the first one. */
+    private static String nativeFailure(LinkageError e) {
+        String known = nativeFailure;
+        if (known != null) {
+            return known;
+        }
+        StringBuilder chain = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            chain.append("; ").append(cause.getMessage());
+        }
+        String message = chain.toString();
+        String reason;
+        if (e instanceof NoClassDefFoundError && message.startsWith("org/jocl")) {
+            reason = "JOCL is not on the class path (org.jocl:jocl): " + message;
+        } else if (message.contains("Implementation library could not be loaded")) {
+            reason = "no libOpenCL.so: JOCL loaded but could not open the OpenCL ICD loader libOpenCL.so"
+                    + (hasVersionedLibraryOnly() ? " (only libOpenCL.so.1 is installed; install ocl-icd-opencl-dev"
+                    + " or link libOpenCL.so to it)" : " (install ocl-icd-libopencl1 / ocl-icd-opencl-dev)");
+        } else {
+            reason = "the JOCL native library failed to load: " + e.getClass().getSimpleName() + ": " + message;
+        }
+        nativeFailure = reason;
+        return reason;
+    }
+
+    private static boolean hasVersionedLibraryOnly() {
+        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib")) {
+            if (Files.exists(Path.of(dir, "libOpenCL.so.1")) && !Files.exists(Path.of(dir, "libOpenCL.so"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
