@@ -1,0 +1,181 @@
+package org.distill4j.distill;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.distill4j.data.Dataset;
+import org.distill4j.io.DataFormatException;
+import org.distill4j.io.Npy;
+import org.distill4j.io.NpyArray;
+import org.distill4j.nn.Sequential;
+import org.distill4j.train.Inference;
+
+/**
+ * A teacher's logits for every example of a transfer set, row-major {@code [rows, classes]},
+ * computed once and reused by every step (and every student). They come from one model, from
+ * an ensemble, or from a {@code .npy} file made elsewhere.
+ */
+public final class TeacherLogits {
+    /** How an ensemble's members are combined. */
+    public enum Combine {
+        /** Average of the members' probabilities at the distillation temperature (the paper's choice). */
+        PROBABILITIES,
+        /** Average of the members' logits. */
+        LOGITS
+    }
+
+    private final float[] logits;
+    private final int rows;
+    private final int classes;
+
+    private TeacherLogits(float[] logits, int rows, int classes) {
+        this.logits = logits;
+        this.rows = rows;
+        this.classes = classes;
+    }
+
+    /**
+     * Wraps {@code logits} ({@code rows x classes}, row-major), checking the size and that every
+     * value is finite; the error names the first bad row and column.
+     */
+    public static TeacherLogits of(float[] logits, int rows, int classes) {
+        if (rows < 1 || classes < 2 || (long) rows * classes != logits.length) {
+            throw new IllegalArgumentException("teacher logits: expected " + rows + " x " + classes + " values, found "
+                    + logits.length);
+        }
+        for (int i = 0; i < logits.length; i++) {
+            if (!Float.isFinite(logits[i])) {
+                throw new IllegalArgumentException("teacher logits: value " + logits[i] + " at row " + (i / classes)
+                        + ", column " + (i % classes) + " is not finite");
+            }
+        }
+        return new TeacherLogits(logits, rows, classes);
+    }
+
+    /** Runs {@code teacher} once over {@code transfer}. */
+    public static TeacherLogits compute(Sequential teacher, Dataset transfer) {
+        return of(Inference.logits(teacher, transfer, Inference.DEFAULT_BATCH), transfer.size(), teacher.outputSize());
+    }
+
+    /**
+     * Combines several teachers' logits into one set whose softened distribution is the
+     * ensemble's: with {@link Combine#PROBABILITIES} the result is {@code T * log(mean_k softmax(z_k / T))},
+     * so {@code softmax(result / T)} is exactly the members' mean probability at {@code T}.
+     */
+    public static TeacherLogits ensemble(List<TeacherLogits> members, Combine combine, float temperature) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one teacher");
+        }
+        if (!(temperature > 0f) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be > 0 and finite, found " + temperature);
+        }
+        TeacherLogits first = members.get(0);
+        for (TeacherLogits m : members) {
+            if (m.rows != first.rows || m.classes != first.classes) {
+                throw new IllegalArgumentException("ensemble members disagree: " + first.rows + "x" + first.classes
+                        + " vs " + m.rows + "x" + m.classes);
+            }
+        }
+        int rows = first.rows;
+        int classes = first.classes;
+        float[] out = new float[rows * classes];
+        double[] mean = new double[classes];
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(mean, 0);
+            for (TeacherLogits m : members) {
+                int base = r * classes;
+                if (combine == Combine.LOGITS) {
+                    for (int c = 0; c < classes; c++) {
+                        mean[c] += m.logits[base + c];
+                    }
+                } else {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < classes; c++) {
+                        max = Math.max(max, m.logits[base + c] / (double) temperature);
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < classes; c++) {
+                        sum += Math.exp(m.logits[base + c] / (double) temperature - max);
+                    }
+                    for (int c = 0; c < classes; c++) {
+                        mean[c] += Math.exp(m.logits[base + c] / (double) temperature - max) / sum;
+                    }
+                }
+            }
+            for (int c = 0; c < classes; c++) {
+                double avg = mean[c] / members.size();
+                out[r * classes + c] = combine == Combine.LOGITS ? (float) avg
+                        : (float) (temperature * Math.log(Math.max(avg, Double.MIN_NORMAL)));
+            }
+        }
+        return of(out, rows, classes);
+    }
+
+    /** Writes the logits as a float32 {@code .npy} array {@code [rows, classes]} (atomically). */
+    public void save(Path file) throws IOException {
+        Npy.write(file, rows, classes, logits);
+    }
+
+    /**
+     * Reads logits made by {@link #save} or by another framework (e.g. {@code numpy.save} of a
+     * PyTorch model's outputs): a 2-D float {@code .npy} array, one row per transfer-set example,
+     * every value finite. {@code expectedRows} and {@code expectedClasses} are checked here, so a
+     * file made for another data set fails before any training starts.
+     */
+    public static TeacherLogits load(Path file, int expectedRows, int expectedClasses) throws IOException {
+        NpyArray a = Npy.read(file);
+        if (a.shape().length != 2) {
+            throw new DataFormatException(file, "teacher logits must be a 2-D array [examples, classes], found shape "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        if (a.rows() != expectedRows || a.cols() != expectedClasses) {
+            throw DataFormatException.mismatch(file.toString(), "shape (examples, classes)",
+                    "(" + a.rows() + ", " + a.cols() + ")", "(" + expectedRows + ", " + expectedClasses
+                            + ") to match the transfer set and the student's outputs");
+        }
+        a.requireFinite();
+        return of(a.data(), a.rows(), a.cols());
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** Copies row {@code i} into {@code dst[offset..offset+classes)}. */
+    public void row(int i, float[] dst, int offset) {
+        System.arraycopy(logits, i * classes, dst, offset, classes);
+    }
+
+    /** The rows at {@code indices}, in that order (for a transfer set made by selecting examples). */
+    public TeacherLogits subset(int[] indices) {
+        float[] out = new float[indices.length * classes];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= rows) {
+                throw new IllegalArgumentException("row " + indices[i] + " is outside the " + rows + " teacher-logit rows");
+            }
+            System.arraycopy(logits, indices[i] * classes, out, i * classes, classes);
+        }
+        return new TeacherLogits(out, indices.length, classes);
+    }
+
+    /** A copy of all logits, row-major. */
+    public float[] toArray() {
+        return logits.clone();
+    }
+
+    /** Checks that these logits fit a transfer set of {@code size} examples and a student of {@code classes} outputs. */
+    public void checkFits(int size, int studentClasses, String source) {
+        if (rows != size) {
+            throw new IllegalArgumentException(source + ": teacher logits have " + rows + " rows, the transfer set has "
+                    + size + " examples");
+        }
+        if (classes != studentClasses) {
+            throw new IllegalArgumentException(source + ": teacher logits have " + classes + " classes, the student has "
+                    + studentClasses + " outputs");
+        }
+    }
+}

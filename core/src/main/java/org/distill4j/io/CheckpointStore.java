@@ -1,0 +1,114 @@
+package org.distill4j.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.distill4j.train.Checkpoints;
+import org.distill4j.train.TrainState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints of a training run in a folder: {@code checkpoint.safetensors} (newest) and
+ * {@code checkpoint.previous.safetensors}. A save writes the new file atomically (temp file,
+ * fsync, rename) only after moving the last good one aside, so a crash at any moment leaves
+ * at least one complete checkpoint; a torn or corrupt newest file is reported and the previous
+ * one is used.
+ */
+public final class CheckpointStore implements Checkpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    static final String LATEST = "checkpoint.safetensors";
+    static final String PREVIOUS = "checkpoint.previous.safetensors";
+    private static final String WEIGHT_PREFIX = "model/";
+    private static final String OPTIMIZER_PREFIX = "optimizer/";
+
+    private final Path dir;
+    private final String fingerprint;
+
+    /**
+     * @param fingerprint a string identifying the run's model and settings; a checkpoint made by a
+     *                    different run is refused on resume rather than silently mixed in
+     */
+    public CheckpointStore(Path dir, String fingerprint) {
+        this.dir = dir;
+        this.fingerprint = fingerprint;
+    }
+
+    public Path latestFile() {
+        return dir.resolve(LATEST);
+    }
+
+    @Override
+    public Optional<TrainState> latest() {
+        for (String name : List.of(LATEST, PREVIOUS)) {
+            Path file = dir.resolve(name);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            try {
+                return Optional.of(read(file));
+            } catch (DataFormatException e) {
+                LOG.warn("checkpoint {} is unusable ({}); trying an older one", file, e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read checkpoint " + file, e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private TrainState read(Path file) throws IOException {
+        SafetensorsFile sf = Safetensors.read(file);
+        Map<String, String> md = sf.metadata();
+        String found = md.get("fingerprint");
+        if (!fingerprint.equals(found)) {
+            throw new IllegalStateException("checkpoint " + file + " belongs to a different run (model or settings differ); "
+                    + "remove it or choose another run name. Expected " + fingerprint + ", found " + found);
+        }
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        Map<String, float[]> optimizer = new LinkedHashMap<>();
+        for (NamedTensor t : sf.tensors().values()) {
+            if (t.name().startsWith(WEIGHT_PREFIX)) {
+                weights.put(t.name().substring(WEIGHT_PREFIX.length()), t.data());
+            } else if (t.name().startsWith(OPTIMIZER_PREFIX)) {
+                optimizer.put(t.name().substring(OPTIMIZER_PREFIX.length()), t.data());
+            }
+        }
+        try {
+            return new TrainState(Integer.parseInt(md.get("epochs_done")), Long.parseLong(md.get("global_step")),
+                    weights, optimizer, Integer.parseInt(md.get("best_epoch")), Integer.parseInt(md.get("best_errors")));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new DataFormatException(file, "checkpoint metadata lacks or garbles epochs_done/global_step/best_*: " + md);
+        }
+    }
+
+    @Override
+    public void save(TrainState state) {
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("format", "distill4j.checkpoint");
+        md.put("fingerprint", fingerprint);
+        md.put("epochs_done", Integer.toString(state.epochsDone()));
+        md.put("global_step", Long.toString(state.globalStep()));
+        md.put("best_epoch", Integer.toString(state.bestEpoch()));
+        md.put("best_errors", Integer.toString(state.bestErrors()));
+        List<NamedTensor> tensors = new ArrayList<>();
+        state.weights().forEach((k, v) -> tensors.add(new NamedTensor(WEIGHT_PREFIX + k, new int[] {v.length}, v)));
+        state.optimizer().forEach((k, v) -> tensors.add(new NamedTensor(OPTIMIZER_PREFIX + k, new int[] {v.length}, v)));
+        try {
+            Files.createDirectories(dir);
+            Path latest = dir.resolve(LATEST);
+            if (Files.exists(latest)) {
+                Files.move(latest, dir.resolve(PREVIOUS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Safetensors.write(latest, md, tensors);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint in " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.distill4j.io;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.distill4j.backend.Backend;
+import org.distill4j.nn.LayerRegistry;
+import org.distill4j.nn.Parameter;
+import org.distill4j.nn.Sequential;
+
+/**
+ * A model on disk: a safetensors file whose tensors are the parameters (by name, little-endian
+ * float32) and whose {@code __metadata__} holds {@code format = distill4j.sequential},
+ * {@code format_version} and the {@code architecture} as JSON, plus any extra strings given.
+ * Any reader of the safetensors specification can read the weights.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "distill4j.sequential";
+    public static final String FORMAT_VERSION = "1";
+
+    private ModelFile() {
+    }
+
+    /** Writes {@code model} to {@code file} atomically, with {@code extra} metadata strings (may be empty). */
+    public static void save(Sequential model, Path file, Map<String, String> extra) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(extra);
+        metadata.put("format", FORMAT);
+        metadata.put("format_version", FORMAT_VERSION);
+        metadata.put("architecture", model.architecture().toString());
+        List<NamedTensor> tensors = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            tensors.add(new NamedTensor(p.name(), p.value().shape(), p.value().toArray()));
+        }
+        Safetensors.write(file, metadata, tensors);
+    }
+
+    /** Reads a model saved by {@link #save} onto {@code backend}, knowing the built-in layer types. */
+    public static Sequential load(Backend backend, Path file) throws IOException {
+        return load(backend, file, LayerRegistry.defaults());
+    }
+
+    /** Reads a model saved by {@link #save}; every parameter must be present with its shape, and nothing else. */
+    public static Sequential load(Backend backend, Path file, LayerRegistry registry) throws IOException {
+        SafetensorsFile sf = Safetensors.read(file);
+        return fromFile(backend, sf, registry);
+    }
+
+    /** The metadata strings of a model file (architecture, and whatever the writer added). */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        return Safetensors.read(file).metadata();
+    }
+
+    static Sequential fromFile(Backend backend, SafetensorsFile sf, LayerRegistry registry) throws DataFormatException {
+        String source = sf.source();
+        Map<String, String> md = sf.metadata();
+        if (!FORMAT.equals(md.get("format"))) {
+            throw DataFormatException.mismatch(source, "__metadata__.format", md.get("format"), FORMAT);
+        }
+        if (!FORMAT_VERSION.equals(md.get("format_version"))) {
+            throw DataFormatException.mismatch(source, "__metadata__.format_version", md.get("format_version"), FORMAT_VERSION);
+        }
+        JsonObject arch;
+        try {
+            arch = JsonParser.parseString(md.getOrDefault("architecture", "")).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new DataFormatException(source, "__metadata__.architecture is not a JSON object: " + e.getMessage());
+        }
+        Sequential model;
+        try {
+            model = Sequential.fromArchitecture(backend, arch, registry);
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(source, "__metadata__.architecture: " + e.getMessage());
+        }
+        try {
+            Set<String> expected = new HashSet<>();
+            for (Parameter p : model.parameters()) {
+                expected.add(p.name());
+                NamedTensor t = sf.tensor(p.name(), p.value().shape());
+                p.value().copyFrom(t.data());
+            }
+            for (String name : sf.tensors().keySet()) {
+                if (!expected.contains(name)) {
+                    throw new DataFormatException(source, "tensor '" + name + "' is not a parameter of the architecture");
+                }
+            }
+            return model;
+        } catch (DataFormatException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+}

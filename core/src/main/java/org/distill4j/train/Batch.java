@@ -1,0 +1,13 @@
+package org.distill4j.train;
+
+import org.distill4j.backend.Tensor;
+
+/**
+ * One minibatch on the device: its examples' indices in the dataset, their features
+ * {@code [N, features]} and labels {@code [N]} (class indices as floats, -1 = unlabelled).
+ */
+public record Batch(int[] indices, Tensor features, Tensor labels) {
+    public int size() {
+        return indices.length;
+    }
+}

@@ -1,0 +1,105 @@
+package org.distill4j.train;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Appends one JSON object per line to a metrics file: a {@code start} record, one {@code epoch}
+ * record per epoch (losses, learning rate, evaluation, seconds) and an {@code end} record.
+ * Each line is flushed as written, so a crashed run keeps its history.
+ */
+public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
+    private final Gson gson = new Gson();
+    private final BufferedWriter out;
+    private final Path path;
+
+    public JsonLinesMetrics(Path path) {
+        this.path = path;
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open metrics file " + path, e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void onStart(TrainInfo info) {
+        JsonObject o = gson.toJsonTree(info).getAsJsonObject();
+        o.addProperty("event", "start");
+        write(o);
+    }
+
+    @Override
+    public void onEpoch(EpochReport e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("event", "epoch");
+        o.addProperty("epoch", e.epoch() + 1);
+        o.addProperty("epochs", e.epochs());
+        o.addProperty("loss", e.meanLoss().total());
+        addIfFinite(o, "hardLoss", e.meanLoss().hard());
+        addIfFinite(o, "softLoss", e.meanLoss().soft());
+        o.addProperty("learningRate", e.learningRate());
+        o.addProperty("seconds", e.seconds());
+        if (e.evaluation() != null) {
+            o.addProperty("errors", e.evaluation().errors());
+            o.addProperty("examples", e.evaluation().examples());
+        }
+        write(o);
+    }
+
+    @Override
+    public void onEnd(TrainResult r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("event", "end");
+        o.addProperty("epochsRun", r.epochsRun());
+        o.addProperty("bestEpoch", r.bestEpoch() + 1);
+        o.addProperty("seconds", r.seconds());
+        o.addProperty("stoppedEarly", r.stoppedEarly());
+        if (r.last() != null) {
+            o.add("evaluation", r.last().toJson());
+        }
+        write(o);
+    }
+
+    /** Writes any record, e.g. a summary made after training. */
+    public synchronized void write(JsonObject record) {
+        try {
+            out.write(gson.toJson(record));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics file " + path, e);
+        }
+    }
+
+    private static void addIfFinite(JsonObject o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.addProperty(key, v);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close metrics file " + path, e);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package org.distill4j.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.distill4j.backend.Backend;
+import org.distill4j.backend.Scope;
+import org.distill4j.backend.Tensor;
+import org.distill4j.data.Dataset;
+import org.distill4j.nn.Parameter;
+import org.distill4j.nn.Pass;
+import org.distill4j.nn.Sequential;
+import org.distill4j.optim.LrSchedule;
+import org.distill4j.optim.MomentumSchedule;
+import org.distill4j.optim.Optimizer;
+
+/**
+ * Trains a model on a dataset with an {@link Objective}: seeded shuffles, minibatches, optional
+ * augmentation, an optimiser step and weight constraints per batch, evaluation after each epoch,
+ * listeners, early stopping, checkpoints and resume. The same seed and thread count on a
+ * deterministic backend give the same weights.
+ */
+public final class Trainer {
+    private final TrainConfig config;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private Augmentation augmentation;
+    private Checkpoints checkpoints;
+    private String name = "run";
+
+    public Trainer(TrainConfig config) {
+        this.config = config;
+    }
+
+    public Trainer name(String runName) {
+        this.name = runName;
+        return this;
+    }
+
+    public Trainer listener(TrainListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** A host-side change to each training batch (for example {@link ImageJitter}); none by default. */
+    public Trainer augmentation(Augmentation a) {
+        this.augmentation = a;
+        return this;
+    }
+
+    /** Saves state after every epoch and, if a checkpoint exists, resumes from it. */
+    public Trainer checkpoints(Checkpoints c) {
+        this.checkpoints = c;
+        return this;
+    }
+
+    /**
+     * Runs training. {@code evaluation} may be null (then no early stopping); when early stopping
+     * ends the run, the model is left with the weights of its best epoch.
+     */
+    public TrainResult fit(Sequential model, Dataset train, Objective objective, Dataset evaluation) {
+        Inference.checkCompatible(model, train);
+        if (evaluation != null) {
+            Inference.checkCompatible(model, evaluation);
+        }
+        Backend backend = model.backend();
+        int n = train.size();
+        int f = train.featureCount();
+        int batch = Math.min(config.batchSize(), n);
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        List<Parameter> params = model.parameters();
+        LrSchedule lr = config.lrSchedule();
+        MomentumSchedule momentum = config.momentumSchedule();
+        long start = System.nanoTime();
+
+        try (Optimizer optimizer = config.newOptimizer()) {
+            int startEpoch = 0;
+            long globalStep = 0;
+            int bestEpoch = -1;
+            int bestErrors = Integer.MAX_VALUE;
+            Map<String, float[]> bestWeights = null;
+            if (checkpoints != null) {
+                Optional<TrainState> saved = checkpoints.latest();
+                if (saved.isPresent()) {
+                    TrainState s = saved.get();
+                    restoreWeights(params, s.weights());
+                    optimizer.restore(params, s.optimizer());
+                    startEpoch = s.epochsDone();
+                    globalStep = s.globalStep();
+                    bestEpoch = s.bestEpoch();
+                    bestErrors = s.bestErrors();
+                }
+            }
+            TrainListener.TrainInfo info = new TrainListener.TrainInfo(name, config.epochs(), stepsPerEpoch, startEpoch,
+                    n, objective.describe(), model.parameterCount(), backend.name());
+            listeners.forEach(l -> l.onStart(info));
+
+            float[] hostX = new float[batch * f];
+            float[] hostY = new float[batch];
+            int[] order = new int[n];
+            Evaluation last = null;
+            Evaluation best = null;
+            int sinceBest = 0;
+            int epoch = startEpoch;
+            boolean stoppedEarly = false;
+            for (; epoch < config.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                shuffle(order, config.seed(), epoch);
+                double sumTotal = 0;
+                double sumHard = 0;
+                double sumSoft = 0;
+                float rate = 0f;
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    int from = s * batch;
+                    int rows = Math.min(batch, n - from);
+                    int[] indices = new int[rows];
+                    System.arraycopy(order, from, indices, 0, rows);
+                    for (int r = 0; r < rows; r++) {
+                        train.features(indices[r], hostX, r * f);
+                        hostY[r] = train.label(indices[r]);
+                    }
+                    if (augmentation != null) {
+                        augmentation.apply(hostX, rows, f, new SplittableRandom(mix(config.seed(), globalStep, 0x5A)));
+                    }
+                    double progress = (epoch + (double) s / stepsPerEpoch) / config.epochs();
+                    rate = lr.rate(progress);
+                    LossTerms loss;
+                    try (Scope scope = backend.newScope()) {
+                        Tensor x = scope.tensor(rows, f);
+                        x.copyFrom(hostX, 0);
+                        Tensor y = scope.tensor(rows);
+                        y.copyFrom(hostY, 0);
+                        Pass pass = Pass.training(scope, mix(config.seed(), globalStep, 0xD0));
+                        Tensor logits = model.forward(x, pass);
+                        Tensor grad = scope.tensor(logits.shape());
+                        loss = objective.compute(logits, new Batch(indices, x, y), grad, scope);
+                        if (!loss.finite()) {
+                            throw new TrainingDivergedException(String.format(
+                                    "loss became %s at epoch %d, step %d (global step %d, learning rate %g; hard %s, soft %s): "
+                                            + "lower the learning rate, add warm-up or gradient clipping, or check the inputs for NaN",
+                                    loss.total(), epoch + 1, s + 1, globalStep + 1, rate, loss.hard(), loss.soft()));
+                        }
+                        model.backward(grad, pass);
+                        clipGradients(backend, params, epoch, s);
+                        optimizer.step(params, rate, momentum.momentum(progress));
+                        model.applyConstraints();
+                    }
+                    globalStep++;
+                    sumTotal += loss.total();
+                    sumHard += loss.hard();
+                    sumSoft += loss.soft();
+                    TrainListener.StepReport report = new TrainListener.StepReport(epoch, s, stepsPerEpoch, globalStep, loss, rate);
+                    for (TrainListener l : listeners) {
+                        l.onStep(report);
+                    }
+                }
+                last = evaluation != null ? Inference.evaluate(model, evaluation) : null;
+                if (last != null && last.errors() < bestErrors) {
+                    bestErrors = last.errors();
+                    bestEpoch = epoch;
+                    best = last;
+                    sinceBest = 0;
+                    if (config.patience() > 0) {
+                        bestWeights = snapshot(params);
+                    }
+                } else if (last != null) {
+                    sinceBest++;
+                }
+                LossTerms mean = new LossTerms(sumTotal / stepsPerEpoch, sumHard / stepsPerEpoch, sumSoft / stepsPerEpoch);
+                TrainListener.EpochReport er = new TrainListener.EpochReport(epoch, config.epochs(), mean, last,
+                        (System.nanoTime() - epochStart) / 1e9, rate);
+                for (TrainListener l : listeners) {
+                    l.onEpoch(er);
+                }
+                if (checkpoints != null) {
+                    checkpoints.save(new TrainState(epoch + 1, globalStep, snapshot(params), optimizer.state(params),
+                            bestEpoch, bestErrors));
+                }
+                if (config.patience() > 0 && sinceBest >= config.patience()) {
+                    stoppedEarly = true;
+                    epoch++;
+                    break;
+                }
+            }
+            if (stoppedEarly && bestWeights != null) {
+                restoreWeights(params, bestWeights);
+            }
+            TrainResult result = new TrainResult(epoch - startEpoch, bestEpoch, best, last,
+                    (System.nanoTime() - start) / 1e9, stoppedEarly);
+            listeners.forEach(l -> l.onEnd(result));
+            return result;
+        }
+    }
+
+    private void clipGradients(Backend backend, List<Parameter> params, int epoch, int step) {
+        float clip = config.gradClipNorm();
+        if (clip <= 0f) {
+            return;
+        }
+        double sq = 0;
+        for (Parameter p : params) {
+            sq += backend.sumSquares(p.grad());
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException("gradient norm became " + norm + " at epoch " + (epoch + 1) + ", step " + (step + 1));
+        }
+        if (norm > clip) {
+            float s = (float) (clip / norm);
+            for (Parameter p : params) {
+                backend.scale(p.grad(), s);
+            }
+        }
+    }
+
+    /** The example order of {@code epoch}: a Fisher-Yates shuffle seeded by (seed, epoch). */
+    static void shuffle(int[] order, long seed, int epoch) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(mix(seed, epoch, 0x5F));
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    static long mix(long seed, long counter, long salt) {
+        long z = seed * 0x9E3779B97F4A7C15L + counter * 0xBF58476D1CE4E5B9L + salt;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static Map<String, float[]> snapshot(List<Parameter> params) {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        for (Parameter p : params) {
+            m.put(p.name(), p.value().toArray());
+        }
+        return m;
+    }
+
+    private static void restoreWeights(List<Parameter> params, Map<String, float[]> weights) {
+        for (Parameter p : params) {
+            float[] w = weights.get(p.name());
+            if (w == null || w.length != p.value().size()) {
+                throw new IllegalArgumentException("checkpoint lacks weights for " + p.name() + " or has the wrong size");
+            }
+            p.value().copyFrom(w);
+        }
+    }
+}
