@@ -23,7 +23,9 @@ import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
+import org.distill4j.nn.LayerRegistry;
 import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.Parameter;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Checkpoints;
 import org.distill4j.train.Evaluation;
@@ -193,6 +195,107 @@ public abstract class EngineSuite {
             }
         }
         assertTrue(Files.size(file) > 0);
+    }
+
+    @Test
+    @DisplayName("a saved model is read back by an independent safetensors reader (Python json + numpy)")
+    void savedModelIsReadableByPython(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(PythonCheck.numpyAvailable(), "python3 with numpy is not installed");
+        Path file = dir.resolve("m.safetensors");
+        try (Sequential m = MlpSpec.parse("6-5-3").build(backend, 4)) {
+            ModelFile.save(m, file, Map.of());
+            String out = PythonCheck.run("""
+                    import json, struct, sys, numpy as np
+                    data = open(sys.argv[1], 'rb').read()
+                    (n,) = struct.unpack('<Q', data[:8])
+                    header = json.loads(data[8:8 + n])
+                    arch = json.loads(header['__metadata__']['architecture'])
+                    print(arch['inputSize'], len(arch['layers']))
+                    for name in sorted(k for k in header if k != '__metadata__'):
+                        t = header[name]
+                        a, b = t['data_offsets']
+                        v = np.frombuffer(data[8 + n + a:8 + n + b], dtype='<f4').reshape(t['shape'])
+                        print(name, t['dtype'], list(v.shape), repr(float(v.sum())))
+                    """, file.toString());
+            String[] lines = out.strip().split("\n");
+            assertEquals("6 3", lines[0], out);
+            for (Parameter p : m.parameters()) {
+                double sum = 0;
+                for (float v : p.value().toArray()) {
+                    sum += v;
+                }
+                String line = java.util.Arrays.stream(lines).filter(l -> l.startsWith(p.name() + " ")).findFirst()
+                        .orElseThrow(() -> new AssertionError("python did not see " + p.name() + ": " + out));
+                String[] f = line.split(" F32 ");
+                assertEquals(java.util.Arrays.toString(p.value().shape()).replace(" ", ""),
+                        f[1].substring(0, f[1].lastIndexOf(']') + 1).replace(" ", ""), line);
+                assertEquals(sum, Double.parseDouble(f[1].substring(f[1].lastIndexOf(' ') + 1)), 1e-4, line);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a user-defined layer type trains, saves and loads without changes to the core loop")
+    void customLayerType(@TempDir Path dir) throws Exception {
+        LayerRegistry registry = LayerRegistry.defaults()
+                .register(HalfLayer.TYPE, (b, name, config) -> new HalfLayer());
+        Dataset train = PROBLEM.sample(200, 13);
+        try (Sequential m = new Sequential(backend, 40, List.of(
+                new HalfLayer(), new org.distill4j.nn.Linear(backend, "layers.1", 40, 10, 0f)))) {
+            new Trainer(config(2, 1)).fit(m, train, new HardLabelObjective(), null);
+            Path file = dir.resolve("custom.safetensors");
+            ModelFile.save(m, file, Map.of());
+            try (Sequential back = ModelFile.load(backend, file, registry)) {
+                assertArrayEquals(Inference.logits(m, train, 50), Inference.logits(back, train, 50));
+            }
+            assertThrows(org.distill4j.io.DataFormatException.class, () -> ModelFile.load(backend, file).close(),
+                    "the default registry does not know the custom type");
+        }
+    }
+
+    /** A parameter-free layer that halves its input: the smallest possible user-defined layer. */
+    static final class HalfLayer implements org.distill4j.nn.Layer {
+        static final String TYPE = "half";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public int outputSize(int inputSize) {
+            return inputSize;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public org.distill4j.backend.Tensor forward(org.distill4j.backend.Tensor input, org.distill4j.nn.Pass pass) {
+            org.distill4j.backend.Tensor out = pass.tensor(input.shape());
+            pass.backend().copy(input, out);
+            pass.backend().scale(out, 0.5f);
+            return out;
+        }
+
+        @Override
+        public org.distill4j.backend.Tensor backward(org.distill4j.backend.Tensor gradOutput, org.distill4j.nn.Pass pass,
+                                                     boolean needInputGrad) {
+            if (!needInputGrad) {
+                return null;
+            }
+            org.distill4j.backend.Tensor g = pass.tensor(gradOutput.shape());
+            pass.backend().copy(gradOutput, g);
+            pass.backend().scale(g, 0.5f);
+            return g;
+        }
+
+        @Override
+        public com.google.gson.JsonObject config() {
+            return new com.google.gson.JsonObject();
+        }
     }
 
     @Test
