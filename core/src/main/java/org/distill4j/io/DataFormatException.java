@@ -32,6 +32,10 @@ public class DataFormatException extends IOException {
         this(String.valueOf(file), problem, null);
     }
 
+    public DataFormatException(Path file, String problem, Throwable cause) {
+        this(String.valueOf(file), problem, cause);
+    }
+
     /** A field whose value differs from the one expected: {@code "<source>: <field> <found>, expected <expected>"}. */
     public static DataFormatException mismatch(String source, String field, Object found, Object expected) {
         return new DataFormatException(source, field + " " + found + ", expected " + expected);
