@@ -145,7 +145,7 @@ public final class Dataset {
     public void gather(int[] order, int from, int count, float[] featureDst, float[] labelDst) {
         Objects.checkFromIndexSize(from, count, order.length);
         if (featureDst != null) {
-            Objects.checkFromIndexSize(0, count * featureCount, featureDst.length);
+            Objects.checkFromIndexSize(0, Math.multiplyExact(count, featureCount), featureDst.length);
         }
         if (labelDst != null) {
             Objects.checkFromIndexSize(0, count, labelDst.length);

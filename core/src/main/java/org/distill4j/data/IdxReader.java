@@ -70,8 +70,9 @@ public final class IdxReader {
             throw DataFormatException.mismatch(labels.toString(), "label count", l.length,
                     im.count + " (the image count of " + images + ")");
         }
-        if (im.rows < 1 || im.cols < 1) {
-            throw new DataFormatException(images, "image size " + im.rows + "x" + im.cols + ", expected at least 1x1");
+        if (im.rows < 1 || im.cols < 1 || (long) im.rows * im.cols > MAX_VALUES) {
+            throw new DataFormatException(images, "image size " + im.rows + "x" + im.cols + ", expected at least 1x1 and at most "
+                    + MAX_VALUES + " pixels");
         }
         return new Dataset(im.pixels, im.rows * im.cols, l, classCount, new Dataset.ImageShape(1, im.rows, im.cols));
     }

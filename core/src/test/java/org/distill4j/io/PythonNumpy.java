@@ -29,7 +29,7 @@ public final class PythonNumpy {
             probed = true;
             try {
                 Result r = exec(List.of("python3", "-c", "import numpy"), null);
-                unavailableReason = r.exitCode == 0 ? null : "python3 cannot import numpy: " + r.output.strip();
+                unavailableReason = r.exitCode == 0 ? null : "python3 cannot import numpy: " + lastLine(r.output);
             } catch (IOException e) {
                 unavailableReason = "python3 not runnable: " + e.getMessage();
             }
@@ -46,6 +46,11 @@ public final class PythonNumpy {
         Result r = exec(command, workDir);
         assertEquals(0, r.exitCode, () -> "python3 failed:\n" + r.output);
         return r.output;
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.strip().split("\\R");
+        return lines[lines.length - 1];
     }
 
     private record Result(int exitCode, String output) {
