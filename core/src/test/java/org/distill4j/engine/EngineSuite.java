@@ -23,6 +23,7 @@ import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
+import org.distill4j.io.PythonNumpy;
 import org.distill4j.nn.LayerRegistry;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Parameter;
@@ -200,11 +201,11 @@ public abstract class EngineSuite {
     @Test
     @DisplayName("a saved model is read back by an independent safetensors reader (Python json + numpy)")
     void savedModelIsReadableByPython(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(PythonCheck.numpyAvailable(), "python3 with numpy is not installed");
+        PythonNumpy.assumeAvailable();
         Path file = dir.resolve("m.safetensors");
         try (Sequential m = MlpSpec.parse("6-5-3").build(backend, 4)) {
             ModelFile.save(m, file, Map.of());
-            String out = PythonCheck.run("""
+            String out = PythonNumpy.run(dir, """
                     import json, struct, sys, numpy as np
                     data = open(sys.argv[1], 'rb').read()
                     (n,) = struct.unpack('<Q', data[:8])
