@@ -116,41 +116,69 @@ public final class CpuBackend extends Backend {
 
     @Override
     protected void addRowBiasKernel(Tensor x, Tensor bias) {
-        ScalarKernels.addRowBias(data(x), data(bias), x.cols(), 0, x.rows());
+        if (simd) {
+            VectorKernels.addRowBias(data(x), data(bias), x.cols(), 0, x.rows());
+        } else {
+            ScalarKernels.addRowBias(data(x), data(bias), x.cols(), 0, x.rows());
+        }
     }
 
     @Override
     protected void sumRowsKernel(Tensor x, Tensor out) {
-        ScalarKernels.sumRows(data(x), data(out), x.rows(), x.cols(), 0, x.cols());
+        if (simd) {
+            VectorKernels.sumRows(data(x), data(out), x.rows(), x.cols(), 0, x.cols());
+        } else {
+            ScalarKernels.sumRows(data(x), data(out), x.rows(), x.cols(), 0, x.cols());
+        }
     }
 
     // ------------------------------------------------------------------ activations
 
     @Override
     protected void reluKernel(Tensor x, Tensor out) {
-        ScalarKernels.relu(data(x), data(out), 0, x.size());
+        if (simd) {
+            VectorKernels.relu(data(x), data(out), 0, x.size());
+        } else {
+            ScalarKernels.relu(data(x), data(out), 0, x.size());
+        }
     }
 
     @Override
     protected void reluBackwardKernel(Tensor gradOut, Tensor x, Tensor gradIn) {
-        ScalarKernels.reluBackward(data(gradOut), data(x), data(gradIn), 0, x.size());
+        if (simd) {
+            VectorKernels.reluBackward(data(gradOut), data(x), data(gradIn), 0, x.size());
+        } else {
+            ScalarKernels.reluBackward(data(gradOut), data(x), data(gradIn), 0, x.size());
+        }
     }
 
     @Override
     protected void dropoutKernel(Tensor x, Tensor mask, Tensor out, float p, long seed) {
-        ScalarKernels.dropout(data(x), data(mask), data(out), p, seed, 0, x.size());
+        if (simd) {
+            VectorKernels.dropout(data(x), data(mask), data(out), p, seed, 0, x.size());
+        } else {
+            ScalarKernels.dropout(data(x), data(mask), data(out), p, seed, 0, x.size());
+        }
     }
 
     // ------------------------------------------------------------------ softmax family
 
     @Override
     protected void softmaxKernel(Tensor logits, float temperature, Tensor out) {
-        ScalarKernels.softmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
+        if (simd) {
+            VectorKernels.softmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
+        } else {
+            ScalarKernels.softmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
+        }
     }
 
     @Override
     protected void logSoftmaxKernel(Tensor logits, float temperature, Tensor out) {
-        ScalarKernels.logSoftmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
+        if (simd) {
+            VectorKernels.logSoftmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
+        } else {
+            ScalarKernels.logSoftmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
+        }
     }
 
     // ------------------------------------------------------------------ losses
@@ -158,8 +186,9 @@ public final class CpuBackend extends Backend {
     @Override
     protected void crossEntropyKernel(Tensor logits, Tensor labels, float weight, Tensor grad, Tensor loss) {
         int n = logits.rows();
-        double sum = ScalarKernels.crossEntropy(data(logits), data(labels), weight / n, data(grad),
-                logits.cols(), 0, n);
+        double sum = simd
+                ? VectorKernels.crossEntropy(data(logits), data(labels), weight / n, data(grad), logits.cols(), 0, n)
+                : ScalarKernels.crossEntropy(data(logits), data(labels), weight / n, data(grad), logits.cols(), 0, n);
         data(loss)[0] = (float) (sum / n);
     }
 
@@ -167,15 +196,18 @@ public final class CpuBackend extends Backend {
     protected void softTargetLossKernel(Tensor studentLogits, Tensor teacherLogits, float temperature,
                                         float weight, Tensor grad, Tensor loss) {
         int n = studentLogits.rows();
-        double kl = ScalarKernels.softTargetLoss(data(studentLogits), data(teacherLogits), temperature,
-                weight * temperature / n, data(grad), studentLogits.cols(), 0, n);
+        double kl = simd
+                ? VectorKernels.softTargetLoss(data(studentLogits), data(teacherLogits), temperature, weight * temperature / n, data(grad), studentLogits.cols(), 0, n)
+                : ScalarKernels.softTargetLoss(data(studentLogits), data(teacherLogits), temperature, weight * temperature / n, data(grad), studentLogits.cols(), 0, n);
         data(loss)[0] = (float) ((double) temperature * temperature * kl / n);
     }
 
     @Override
     protected void mseLossKernel(Tensor a, Tensor b, float weight, Tensor grad, Tensor loss) {
         int n = a.rows();
-        double sum = ScalarKernels.mseLoss(data(a), data(b), weight / n, data(grad), 0, a.size());
+        double sum = simd
+                ? VectorKernels.mseLoss(data(a), data(b), weight / n, data(grad), 0, a.size())
+                : ScalarKernels.mseLoss(data(a), data(b), weight / n, data(grad), 0, a.size());
         data(loss)[0] = (float) (sum / (2.0 * n));
     }
 
@@ -184,8 +216,11 @@ public final class CpuBackend extends Backend {
     @Override
     protected void sgdUpdateKernel(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum,
                                    float weightDecay, boolean nesterov) {
-        ScalarKernels.sgdUpdate(data(param), data(grad), data(velocity), lr, momentum, weightDecay, nesterov,
-                0, param.size());
+        if (simd) {
+            VectorKernels.sgdUpdate(data(param), data(grad), data(velocity), lr, momentum, weightDecay, nesterov, 0, param.size());
+        } else {
+            ScalarKernels.sgdUpdate(data(param), data(grad), data(velocity), lr, momentum, weightDecay, nesterov, 0, param.size());
+        }
     }
 
     @Override
@@ -193,49 +228,80 @@ public final class CpuBackend extends Backend {
                                     float beta2, float eps, float weightDecay, int step) {
         float bc1 = (float) (1.0 - Math.pow(beta1, step));
         float bc2 = (float) (1.0 - Math.pow(beta2, step));
-        ScalarKernels.adamUpdate(data(param), data(grad), data(m), data(v), lr, beta1, beta2, eps, weightDecay,
-                bc1, bc2, 0, param.size());
+        if (simd) {
+            VectorKernels.adamUpdate(data(param), data(grad), data(m), data(v), lr, beta1, beta2, eps, weightDecay, bc1, bc2, 0, param.size());
+        } else {
+            ScalarKernels.adamUpdate(data(param), data(grad), data(m), data(v), lr, beta1, beta2, eps, weightDecay, bc1, bc2, 0, param.size());
+        }
     }
 
     @Override
     protected void maxNormColumnsKernel(Tensor weights, float maxNorm) {
-        ScalarKernels.maxNormColumns(data(weights), weights.rows(), weights.cols(), maxNorm);
+        if (simd) {
+            VectorKernels.maxNormColumns(data(weights), weights.rows(), weights.cols(), maxNorm);
+        } else {
+            ScalarKernels.maxNormColumns(data(weights), weights.rows(), weights.cols(), maxNorm);
+        }
     }
 
     // ------------------------------------------------------------------ reductions and elementwise
 
     @Override
     protected void argmaxRowsKernel(Tensor x, int[] out) {
-        ScalarKernels.argmaxRows(data(x), x.cols(), out, 0, x.rows());
+        if (simd) {
+            VectorKernels.argmaxRows(data(x), x.cols(), out, 0, x.rows());
+        } else {
+            ScalarKernels.argmaxRows(data(x), x.cols(), out, 0, x.rows());
+        }
     }
 
     @Override
     protected void fillKernel(Tensor x, float value) {
-        ScalarKernels.fill(data(x), value, 0, x.size());
+        if (simd) {
+            VectorKernels.fill(data(x), value, 0, x.size());
+        } else {
+            ScalarKernels.fill(data(x), value, 0, x.size());
+        }
     }
 
     @Override
     protected void copyKernel(Tensor src, Tensor dst) {
-        ScalarKernels.copy(data(src), data(dst), 0, src.size());
+        if (simd) {
+            VectorKernels.copy(data(src), data(dst), 0, src.size());
+        } else {
+            ScalarKernels.copy(data(src), data(dst), 0, src.size());
+        }
     }
 
     @Override
     protected void axpyKernel(float alpha, Tensor x, Tensor y) {
-        ScalarKernels.axpy(alpha, data(x), data(y), 0, x.size());
+        if (simd) {
+            VectorKernels.axpy(alpha, data(x), data(y), 0, x.size());
+        } else {
+            ScalarKernels.axpy(alpha, data(x), data(y), 0, x.size());
+        }
     }
 
     @Override
     protected void scaleKernel(Tensor x, float s) {
-        ScalarKernels.scale(data(x), s, 0, x.size());
+        if (simd) {
+            VectorKernels.scale(data(x), s, 0, x.size());
+        } else {
+            ScalarKernels.scale(data(x), s, 0, x.size());
+        }
     }
 
     @Override
     protected void mulKernel(Tensor a, Tensor b, Tensor out) {
-        ScalarKernels.mul(data(a), data(b), data(out), 0, a.size());
+        if (simd) {
+            VectorKernels.mul(data(a), data(b), data(out), 0, a.size());
+        } else {
+            ScalarKernels.mul(data(a), data(b), data(out), 0, a.size());
+        }
     }
 
     @Override
     protected double sumSquaresKernel(Tensor x) {
-        return ScalarKernels.sumSquares(data(x), 0, x.size());
+        return simd ? VectorKernels.sumSquares(data(x), 0, x.size()) : ScalarKernels.sumSquares(data(x), 0, x.size());
     }
 }

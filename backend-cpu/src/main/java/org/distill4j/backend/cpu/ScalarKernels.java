@@ -75,10 +75,10 @@ final class ScalarKernels {
 
     // ------------------------------------------------------------------ activations
 
+    /** {@code max(x, 0)} with Java's {@link Math#max}: NaN stays NaN, -0 becomes 0. */
     static void relu(float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
-            float v = x[i];
-            out[i] = v > 0f ? v : 0f;
+            out[i] = Math.max(x[i], 0f);
         }
     }
 
@@ -109,15 +109,24 @@ final class ScalarKernels {
         return m;
     }
 
-    /** {@code sum_j exp(z_j/T - m)} in float64, with {@code m} the maximum of {@code z/T}. */
+    /**
+     * {@code z/T - m}, with {@code m} the row maximum of {@code z/T}. A row whose entries are all
+     * {@code -inf} ({@code m = -inf}) counts as a row of equal values, whose softmax is uniform.
+     */
+    private static double shifted(float z, double t, double m) {
+        return m == Double.NEGATIVE_INFINITY ? 0 : z / t - m;
+    }
+
+    /** {@code sum_j exp(z_j/T - m)} in float64. */
     private static double expSum(float[] z, int off, int cols, double t, double m) {
         double s = 0;
         for (int j = 0; j < cols; j++) {
-            s += Math.exp(z[off + j] / t - m);
+            s += Math.exp(shifted(z[off + j], t, m));
         }
         return s;
     }
 
+    /** Softmax per row; a row of all {@code -inf} gives the uniform distribution. */
     static void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
         double t = temperature;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -125,11 +134,12 @@ final class ScalarKernels {
             double m = rowMax(z, off, cols) / t;
             double s = expSum(z, off, cols, t, m);
             for (int j = 0; j < cols; j++) {
-                out[off + j] = (float) (Math.exp(z[off + j] / t - m) / s);
+                out[off + j] = (float) (Math.exp(shifted(z[off + j], t, m)) / s);
             }
         }
     }
 
+    /** Log-softmax per row; a row of all {@code -inf} gives {@code -log(cols)}. */
     static void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
         double t = temperature;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -137,7 +147,7 @@ final class ScalarKernels {
             double m = rowMax(z, off, cols) / t;
             double logSum = Math.log(expSum(z, off, cols, t, m));
             for (int j = 0; j < cols; j++) {
-                out[off + j] = (float) (z[off + j] / t - m - logSum);
+                out[off + j] = (float) (shifted(z[off + j], t, m) - logSum);
             }
         }
     }
@@ -163,9 +173,9 @@ final class ScalarKernels {
             int y = (int) label;
             double m = rowMax(z, off, cols);
             double s = expSum(z, off, cols, 1.0, m);
-            loss += Math.log(s) + m - z[off + y];
+            loss += Math.log(s) - shifted(z[off + y], 1.0, m);
             for (int j = 0; j < cols; j++) {
-                double p = Math.exp(z[off + j] - m) / s;
+                double p = Math.exp(shifted(z[off + j], 1.0, m)) / s;
                 grad[off + j] = (float) (gradScale * (p - (j == y ? 1.0 : 0.0)));
             }
         }
@@ -187,8 +197,8 @@ final class ScalarKernels {
             double logSumS = Math.log(expSum(student, off, cols, t, ms));
             double logSumT = Math.log(expSum(teacher, off, cols, t, mt));
             for (int j = 0; j < cols; j++) {
-                double logQ = student[off + j] / t - ms - logSumS;
-                double logP = teacher[off + j] / t - mt - logSumT;
+                double logQ = shifted(student[off + j], t, ms) - logSumS;
+                double logP = shifted(teacher[off + j], t, mt) - logSumT;
                 double p = Math.exp(logP);
                 double q = Math.exp(logQ);
                 if (p != 0) {

@@ -1,16 +1,488 @@
 package org.distill4j.backend.cpu;
 
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.NE;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** SIMD versions of {@link ScalarKernels} with the Vector API (placeholder until the SIMD kernels land). */
+import org.distill4j.backend.DropoutRng;
+
+/**
+ * SIMD versions of {@link ScalarKernels}, one method of the same signature and contract each,
+ * with the Vector API's preferred species, FMA where it pays and scalar tails (masked tails for
+ * row kernels, whose rows are often shorter than a vector).
+ *
+ * <p>Elementwise kernels apply the same float operations in the same order as the scalar ones,
+ * so they agree bit for bit. Softmax-family kernels work in float with per-row constants in
+ * float64; loss sums are float64 across rows and short chunks.
+ */
 final class VectorKernels {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as {@link #LS}, for the dropout mask. */
+    static final VectorSpecies<Float> FL = VectorSpecies.of(float.class, VectorShape.forBitSize(LS.length() * 32));
+    /** Elements summed in float per lane before a partial sum moves to float64. */
+    private static final int CHUNK = 16 * 64;
 
     private VectorKernels() {
     }
 
+    /** Float lanes of the preferred species (loads the Vector API). */
     static int lanes() {
-        return F.length();
+        return L;
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    static void addRowBias(float[] x, float[] bias, int cols, int rowFrom, int rowTo) {
+        int upper = F.loopBound(cols);
+        for (int r = rowFrom; r < rowTo; r++) {
+            int off = r * cols;
+            int j = 0;
+            for (; j < upper; j += L) {
+                FloatVector.fromArray(F, x, off + j).add(FloatVector.fromArray(F, bias, j)).intoArray(x, off + j);
+            }
+            for (; j < cols; j++) {
+                x[off + j] += bias[j];
+            }
+        }
+    }
+
+    /** Sums each column top to bottom, in the scalar kernel's order, four vectors of columns at a time. */
+    static void sumRows(float[] x, float[] out, int rows, int cols, int colFrom, int colTo) {
+        int j = colFrom;
+        for (; j + 4 * L <= colTo; j += 4 * L) {
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int r = 0; r < rows; r++) {
+                int off = r * cols + j;
+                s0 = s0.add(FloatVector.fromArray(F, x, off));
+                s1 = s1.add(FloatVector.fromArray(F, x, off + L));
+                s2 = s2.add(FloatVector.fromArray(F, x, off + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(F, x, off + 3 * L));
+            }
+            s0.intoArray(out, j);
+            s1.intoArray(out, j + L);
+            s2.intoArray(out, j + 2 * L);
+            s3.intoArray(out, j + 3 * L);
+        }
+        for (; j < colTo; j += L) {
+            VectorMask<Float> live = F.indexInRange(j, colTo);
+            FloatVector s = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                s = s.add(FloatVector.fromArray(F, x, r * cols + j, live));
+            }
+            s.intoArray(out, j, live);
+        }
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    static void relu(float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            FloatVector.fromArray(F, x, i).max(0f).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = Math.max(x[i], 0f);
+        }
+    }
+
+    static void reluBackward(float[] gradOut, float[] x, float[] gradIn, int from, int to) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(F, x, i).compare(GT, 0f);
+            zero.blend(FloatVector.fromArray(F, gradOut, i), positive).intoArray(gradIn, i);
+        }
+        for (; i < to; i++) {
+            gradIn[i] = x[i] > 0f ? gradOut[i] : 0f;
+        }
+    }
+
+    /** Inverted dropout with {@link DropoutRng}'s SplitMix64 evaluated in long lanes. */
+    static void dropout(float[] x, float[] mask, float[] out, float p, long seed, int from, int to) {
+        float keepScale = 1f / (1f - p);
+        int n = LS.length();
+        LongVector iota = LongVector.zero(LS).addIndex(1);
+        FloatVector zero = FloatVector.zero(FL);
+        int i = from;
+        for (int upper = from + FL.loopBound(to - from); i < upper; i += n) {
+            LongVector z = iota.add(i + 1L).mul(DropoutRng.GAMMA).add(seed);
+            z = z.lanewise(XOR, z.lanewise(LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+            z = z.lanewise(XOR, z.lanewise(LSHR, 27)).mul(0x94D049BB133111EBL);
+            z = z.lanewise(XOR, z.lanewise(LSHR, 31));
+            FloatVector u = ((FloatVector) z.lanewise(LSHR, 40).convertShape(VectorOperators.L2F, FL, 0)).mul(0x1.0p-24f);
+            FloatVector m = zero.blend(keepScale, u.compare(GE, p));
+            m.intoArray(mask, i);
+            FloatVector.fromArray(FL, x, i).mul(m).intoArray(out, i);
+        }
+        ScalarKernels.dropout(x, mask, out, p, seed, i, to);
+    }
+
+    // ------------------------------------------------------------------ softmax family
+
+    /** Row maximum (NaN if the row holds a NaN), inactive tail lanes masked to -inf. */
+    static float rowMax(float[] z, int off, int cols) {
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int upper = F.loopBound(cols); j < upper; j += L) {
+            m = m.max(FloatVector.fromArray(F, z, off + j));
+        }
+        if (j < cols) {
+            VectorMask<Float> live = F.indexInRange(j, cols);
+            m = m.max(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY).blend(FloatVector.fromArray(F, z, off + j, live), live));
+        }
+        return m.reduceLanes(MAX);
+    }
+
+    /** Writes {@code e_j = exp((z_j - m) / T)} to {@code dst} and returns their sum. */
+    private static double expInto(float[] z, int off, int cols, float max, float invT, float[] dst, int dstOff) {
+        FloatVector sum = FloatVector.zero(F);
+        int j = 0;
+        for (int upper = F.loopBound(cols); j < upper; j += L) {
+            FloatVector e = FloatVector.fromArray(F, z, off + j).sub(max).mul(invT).lanewise(EXP);
+            e.intoArray(dst, dstOff + j);
+            sum = sum.add(e);
+        }
+        if (j < cols) {
+            VectorMask<Float> live = F.indexInRange(j, cols);
+            FloatVector e = FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT).lanewise(EXP, live);
+            e.intoArray(dst, dstOff + j, live);
+            sum = sum.add(e, live);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Returns {@code sum_j exp((z_j - m) / T)}. */
+    private static double expSum(float[] z, int off, int cols, float max, float invT) {
+        FloatVector sum = FloatVector.zero(F);
+        int j = 0;
+        for (int upper = F.loopBound(cols); j < upper; j += L) {
+            sum = sum.add(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT).lanewise(EXP));
+        }
+        if (j < cols) {
+            VectorMask<Float> live = F.indexInRange(j, cols);
+            sum = sum.add(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT).lanewise(EXP, live), live);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code x[off..off+cols) *= s}. */
+    private static void scaleRow(float[] x, int off, int cols, float s) {
+        int j = 0;
+        for (int upper = F.loopBound(cols); j < upper; j += L) {
+            FloatVector.fromArray(F, x, off + j).mul(s).intoArray(x, off + j);
+        }
+        if (j < cols) {
+            VectorMask<Float> live = F.indexInRange(j, cols);
+            FloatVector.fromArray(F, x, off + j, live).mul(s).intoArray(x, off + j, live);
+        }
+    }
+
+    static void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+        float invT = 1f / temperature;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int off = r * cols;
+            float m = rowMax(z, off, cols);
+            if (m == Float.NEGATIVE_INFINITY) {
+                ScalarKernels.softmax(z, temperature, out, cols, r, r + 1);
+                continue;
+            }
+            double s = expInto(z, off, cols, m, invT, out, off);
+            scaleRow(out, off, cols, (float) (1.0 / s));
+        }
+    }
+
+    static void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+        float invT = 1f / temperature;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int off = r * cols;
+            float m = rowMax(z, off, cols);
+            if (m == Float.NEGATIVE_INFINITY) {
+                ScalarKernels.logSoftmax(z, temperature, out, cols, r, r + 1);
+                continue;
+            }
+            float logSum = (float) Math.log(expSum(z, off, cols, m, invT));
+            int j = 0;
+            for (int upper = F.loopBound(cols); j < upper; j += L) {
+                FloatVector.fromArray(F, z, off + j).sub(m).mul(invT).sub(logSum).intoArray(out, off + j);
+            }
+            if (j < cols) {
+                VectorMask<Float> live = F.indexInRange(j, cols);
+                FloatVector.fromArray(F, z, off + j, live).sub(m).mul(invT).sub(logSum).intoArray(out, off + j, live);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ losses
+
+    static double crossEntropy(float[] z, float[] labels, float gradScale, float[] grad, int cols,
+                               int rowFrom, int rowTo) {
+        double loss = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int off = r * cols;
+            float label = labels[r];
+            if (label < 0f) {
+                fill(grad, 0f, off, off + cols);
+                continue;
+            }
+            int y = (int) label;
+            float m = rowMax(z, off, cols);
+            if (m == Float.NEGATIVE_INFINITY) {
+                loss += ScalarKernels.crossEntropy(z, labels, gradScale, grad, cols, r, r + 1);
+                continue;
+            }
+            double s = expInto(z, off, cols, m, 1f, grad, off);
+            loss += Math.log(s) + m - z[off + y];
+            scaleRow(grad, off, cols, (float) (gradScale / s));
+            grad[off + y] -= gradScale;
+        }
+        return loss;
+    }
+
+    /**
+     * Soft-target rows, fused: one pass for both row maxima, one for both exponential sums (the
+     * student's exponentials kept in {@code grad}), one for the KL terms and the gradient. The
+     * log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
+     * cannot overflow for logits near {@code -Float.MAX_VALUE}. Rows that are all {@code -inf} go
+     * to the scalar kernel (uniform distributions).
+     */
+    static double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
+                                 float[] grad, int cols, int rowFrom, int rowTo) {
+        float invT = 1f / temperature;
+        double kl = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int off = r * cols;
+            FloatVector vms = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            FloatVector vmt = vms;
+            int j = 0;
+            int upper = F.loopBound(cols);
+            for (; j < upper; j += L) {
+                vms = vms.max(FloatVector.fromArray(F, student, off + j));
+                vmt = vmt.max(FloatVector.fromArray(F, teacher, off + j));
+            }
+            VectorMask<Float> live = F.indexInRange(j, cols);
+            if (j < cols) {
+                FloatVector ninf = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+                vms = vms.max(ninf.blend(FloatVector.fromArray(F, student, off + j, live), live));
+                vmt = vmt.max(ninf.blend(FloatVector.fromArray(F, teacher, off + j, live), live));
+            }
+            float ms = vms.reduceLanes(MAX);
+            float mt = vmt.reduceLanes(MAX);
+            if (ms == Float.NEGATIVE_INFINITY || mt == Float.NEGATIVE_INFINITY) {
+                kl += ScalarKernels.softTargetLoss(student, teacher, temperature, gradScale, grad, cols, r, r + 1);
+                continue;
+            }
+
+            double sumS = expInto(student, off, cols, ms, invT, grad, off);
+            double sumT = expSum(teacher, off, cols, mt, invT);
+            float invS = (float) (1.0 / sumS);
+            float invSumT = (float) (1.0 / sumT);
+            float logRatio = (float) (Math.log(sumS) - Math.log(sumT));
+
+            FloatVector klv = FloatVector.zero(F);
+            for (j = 0; j < upper; j += L) {
+                FloatVector t = FloatVector.fromArray(F, teacher, off + j);
+                FloatVector s = FloatVector.fromArray(F, student, off + j);
+                FloatVector p = t.sub(mt).mul(invT).lanewise(EXP).mul(invSumT);
+                FloatVector q = FloatVector.fromArray(F, grad, off + j).mul(invS);
+                FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
+                klv = klv.blend(p.fma(logPOverQ, klv), p.compare(NE, 0f));
+                q.sub(p).mul(gradScale).intoArray(grad, off + j);
+            }
+            if (j < cols) {
+                FloatVector t = FloatVector.fromArray(F, teacher, off + j, live);
+                FloatVector s = FloatVector.fromArray(F, student, off + j, live);
+                FloatVector p = t.sub(mt).mul(invT).lanewise(EXP, live).mul(invSumT);
+                FloatVector q = FloatVector.fromArray(F, grad, off + j, live).mul(invS);
+                FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
+                VectorMask<Float> counts = p.compare(NE, 0f).and(live);
+                klv = klv.blend(p.fma(logPOverQ, klv), counts);
+                q.sub(p).mul(gradScale).intoArray(grad, off + j, live);
+            }
+            kl += klv.reduceLanes(VectorOperators.ADD);
+        }
+        return kl;
+    }
+
+    static double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
+        double sum = 0;
+        int i = from;
+        while (i + L <= to) {
+            int chunkEnd = Math.min(to, i + CHUNK);
+            FloatVector acc = FloatVector.zero(F);
+            for (int upper = i + F.loopBound(chunkEnd - i); i < upper; i += L) {
+                FloatVector d = FloatVector.fromArray(F, a, i).sub(FloatVector.fromArray(F, b, i));
+                acc = d.fma(d, acc);
+                d.mul(gradScale).intoArray(grad, i);
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < to; i++) {
+            float d = a[i] - b[i];
+            sum += (double) d * d;
+            grad[i] = gradScale * d;
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ optimiser updates
+
+    static void sgdUpdate(float[] param, float[] grad, float[] velocity, float lr, float momentum,
+                          float weightDecay, boolean nesterov, int from, int to) {
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            FloatVector w = FloatVector.fromArray(F, param, i);
+            FloatVector g = FloatVector.fromArray(F, grad, i).add(w.mul(weightDecay));
+            FloatVector v = FloatVector.fromArray(F, velocity, i).mul(momentum).add(g);
+            v.intoArray(velocity, i);
+            FloatVector step = nesterov ? g.add(v.mul(momentum)) : v;
+            w.sub(step.mul(lr)).intoArray(param, i);
+        }
+        ScalarKernels.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay, nesterov, i, to);
+    }
+
+    static void adamUpdate(float[] param, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
+                           float eps, float weightDecay, float bc1, float bc2, int from, int to) {
+        float oneMinusB1 = 1f - beta1;
+        float oneMinusB2 = 1f - beta2;
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            FloatVector w = FloatVector.fromArray(F, param, i);
+            FloatVector g = FloatVector.fromArray(F, grad, i).add(w.mul(weightDecay));
+            FloatVector mi = FloatVector.fromArray(F, m, i).mul(beta1).add(g.mul(oneMinusB1));
+            FloatVector vi = FloatVector.fromArray(F, v, i).mul(beta2).add(g.mul(g).mul(oneMinusB2));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.div(bc2).sqrt().add(eps);
+            w.sub(mi.div(bc1).mul(lr).div(denom)).intoArray(param, i);
+        }
+        ScalarKernels.adamUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2, i, to);
+    }
+
+    /** Column norms from float partial sums over at most 64 rows, combined in float64. */
+    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm) {
+        double[] sq = new double[cols];
+        float[] partial = new float[cols];
+        int upper = F.loopBound(cols);
+        for (int r0 = 0; r0 < rows; r0 += 64) {
+            int r1 = Math.min(rows, r0 + 64);
+            java.util.Arrays.fill(partial, 0f);
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                int j = 0;
+                for (; j < upper; j += L) {
+                    FloatVector x = FloatVector.fromArray(F, w, off + j);
+                    x.fma(x, FloatVector.fromArray(F, partial, j)).intoArray(partial, j);
+                }
+                for (; j < cols; j++) {
+                    float x = w[off + j];
+                    partial[j] += x * x;
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                sq[j] += partial[j];
+            }
+        }
+        float[] factor = partial;
+        boolean any = false;
+        for (int j = 0; j < cols; j++) {
+            double norm = Math.sqrt(sq[j]);
+            factor[j] = norm > maxNorm ? (float) (maxNorm / norm) : 1f;
+            any |= norm > maxNorm;
+        }
+        if (!any) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            int j = 0;
+            for (; j < upper; j += L) {
+                FloatVector.fromArray(F, w, off + j).mul(FloatVector.fromArray(F, factor, j)).intoArray(w, off + j);
+            }
+            for (; j < cols; j++) {
+                w[off + j] *= factor[j];
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reductions and elementwise
+
+    /** Finds the row maximum with vectors, then its first position (or the first NaN). */
+    static void argmaxRows(float[] x, int cols, int[] out, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int off = r * cols;
+            float m = rowMax(x, off, cols);
+            int best = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = x[off + j];
+                if (v == m || (v != v && m != m)) {
+                    best = j;
+                    break;
+                }
+            }
+            out[r] = best;
+        }
+    }
+
+    static void fill(float[] x, float value, int from, int to) {
+        java.util.Arrays.fill(x, from, to, value);
+    }
+
+    static void copy(float[] src, float[] dst, int from, int to) {
+        System.arraycopy(src, from, dst, from, to - from);
+    }
+
+    static void axpy(float alpha, float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            FloatVector.fromArray(F, y, i).add(FloatVector.fromArray(F, x, i).mul(alpha)).intoArray(y, i);
+        }
+        ScalarKernels.axpy(alpha, x, y, i, to);
+    }
+
+    static void scale(float[] x, float s, int from, int to) {
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            FloatVector.fromArray(F, x, i).mul(s).intoArray(x, i);
+        }
+        ScalarKernels.scale(x, s, i, to);
+    }
+
+    static void mul(float[] a, float[] b, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
+            FloatVector.fromArray(F, a, i).mul(FloatVector.fromArray(F, b, i)).intoArray(out, i);
+        }
+        ScalarKernels.mul(a, b, out, i, to);
+    }
+
+    static double sumSquares(float[] x, int from, int to) {
+        double sum = 0;
+        int i = from;
+        while (i + L <= to) {
+            int chunkEnd = Math.min(to, i + CHUNK);
+            FloatVector acc = FloatVector.zero(F);
+            for (int upper = i + F.loopBound(chunkEnd - i); i < upper; i += L) {
+                FloatVector v = FloatVector.fromArray(F, x, i);
+                acc = v.fma(v, acc);
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return sum + ScalarKernels.sumSquares(x, i, to);
     }
 }
