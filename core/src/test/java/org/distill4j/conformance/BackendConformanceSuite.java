@@ -25,13 +25,17 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>The provider is probed once per class; when it is unavailable (no GPU, no driver) the reason is
  * printed and every test is reported skipped with it, never passed. The backend is made once per
- * class and closed after the last test.
+ * class and closed after the last test. With {@code -Ddistill4j.conformance.margins=true} it prints,
+ * per op, how much of its tolerance the worst element used.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceSuite implements MemorySpec, ValidationSpec, ElementwiseSpec,
         LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec {
     private final BackendProvider provider;
     private final BackendConfig config;
+    /** Set to {@code true} to print, per op, how much of its tolerance the worst element used. */
+    public static final String MARGINS_PROPERTY = "distill4j.conformance.margins";
+
     private Availability availability;
     private Backend backend;
 
@@ -55,11 +59,17 @@ public abstract class BackendConformanceSuite implements MemorySpec, ValidationS
             backend = provider.create(config);
             System.out.println("[conformance] testing " + backend.describe());
         }
+        Check.resetMargins();
     }
 
 
     @AfterAll
     final void closeBackend() {
+        if (Boolean.getBoolean(MARGINS_PROPERTY)) {
+            StringBuilder sb = new StringBuilder("[conformance] " + provider.name() + ": worst |difference| / tolerance per op");
+            Check.margins().forEach((op, ratio) -> sb.append(String.format("%n  %-16s %.3f", op, ratio)));
+            System.out.println(sb);
+        }
         if (backend != null) {
             backend.close();
             backend = null;
