@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
 
     static final Preset QUICK = new Preset(5000,
             MlpSpec.parse("784-512-512-10").withDropout(0.2f, 0.5f).withMaxNorm(3.5f), 30, 0.05f, 2,
-            MlpSpec.parse("784-100-100-10"), 30, 0.05f, 20f, 0.1f);
+            MlpSpec.parse("784-300-300-10"), 30, 0.05f, 20f, 0.1f);
 
     static final Preset FULL = new Preset(60000,
             MlpSpec.parse("784-1200-1200-10").withDropout(0.2f, 0.5f).withMaxNorm(3.5f), 60, 0.05f, 2,
