@@ -39,13 +39,12 @@ final class Charts {
                 .xAxisTitle("class").yAxisTitle("probability").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setYAxisLogarithmic(true);
         for (Map.Entry<String, double[]> e : probabilitiesByLabel.entrySet()) {
             List<Integer> classes = new ArrayList<>();
             List<Double> p = new ArrayList<>();
             for (int c = 0; c < e.getValue().length; c++) {
                 classes.add(c);
-                p.add(Math.max(e.getValue()[c], 1e-12));
+                p.add(e.getValue()[c]);
             }
             chart.addSeries(e.getKey(), classes, p);
         }
