@@ -8,6 +8,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
 import org.distill4j.io.ModelFile;
 import org.distill4j.nn.Sequential;
+import org.distill4j.train.Probabilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,19 +53,9 @@ final class SoftenCommand implements Callable<Integer> {
             if (!(t > 0) || Float.isInfinite(t)) {
                 throw new IllegalArgumentException("temperatures must be > 0 and finite, found " + t);
             }
-            double[] p = new double[z.length];
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : z) {
-                max = Math.max(max, v / (double) t);
-            }
-            double sum = 0;
-            for (int c = 0; c < z.length; c++) {
-                p[c] = Math.exp(z[c] / (double) t - max);
-                sum += p[c];
-            }
+            double[] p = Probabilities.softmax(z, t);
             StringBuilder sb = new StringBuilder(String.format("T = %-5g", t));
             for (int c = 0; c < z.length; c++) {
-                p[c] /= sum;
                 sb.append(String.format(" %d:%.2e", c, p[c]));
             }
             System.out.println(sb);
