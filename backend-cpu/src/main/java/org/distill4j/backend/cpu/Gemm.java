@@ -66,11 +66,20 @@ final class Gemm {
         final float[][] aPack;
         final float[][] bPack;
         final float[][] tile;
+        private float[] transposedC = new float[0];
 
         Workspace(int parts) {
             aPack = new float[parts][MC * KC];
             bPack = new float[parts][KC * NC];
             tile = new float[parts][MR * NR];
+        }
+
+        /** A scratch C of at least {@code size} floats, kept for the next call. */
+        float[] transposedC(int size) {
+            if (transposedC.length < size) {
+                transposedC = new float[size];
+            }
+            return transposedC;
         }
     }
 
@@ -97,31 +106,49 @@ final class Gemm {
             scaleC(c, m * n, beta);
             return;
         }
+        Workspace ws = borrow();
+        try {
+            if (n < NR && n < m) {
+                // A narrow C (the 10-class layer) wastes most of each NR-wide tile; C^T = op(B)^T op(A)^T
+                // has n rows instead, which MR-row panels fit better.
+                float[] ct = ws.transposedC(n * m);
+                multiply(!transB, !transA, n, m, k, 1f, b, a, 0f, ct, ws);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float acc = ct[j * m + i];
+                        int ci = i * n + j;
+                        c[ci] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci] * beta);
+                    }
+                }
+            } else {
+                multiply(transA, transB, m, n, k, alpha, a, b, beta, c, ws);
+            }
+        } finally {
+            giveBack(ws);
+        }
+    }
+
+    /** Splits C into parts, runs them on the pool and waits. */
+    private void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                          float beta, float[] c, Workspace ws) {
         int mPanels = ceilDiv(m, MR);
         int nPanels = ceilDiv(n, NR);
         boolean splitN = m <= n ? nPanels > 1 || mPanels == 1 : mPanels == 1;
         int panels = splitN ? nPanels : mPanels;
         int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), panels);
-        Workspace ws = borrow();
-        try {
-            if (parts == 1) {
-                compute(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, ws, 0);
-            } else {
-                pool.run(parts, part -> {
-                    int from = (int) ((long) panels * part / parts);
-                    int to = (int) ((long) panels * (part + 1) / parts);
-                    if (splitN) {
-                        compute(transA, transB, m, n, k, alpha, a, b, beta, c,
-                                0, m, from * NR, Math.min(n, to * NR), ws, part);
-                    } else {
-                        compute(transA, transB, m, n, k, alpha, a, b, beta, c,
-                                from * MR, Math.min(m, to * MR), 0, n, ws, part);
-                    }
-                });
-            }
-        } finally {
-            giveBack(ws);
+        if (parts == 1) {
+            compute(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, ws, 0);
+            return;
         }
+        pool.run(parts, part -> {
+            int from = (int) ((long) panels * part / parts);
+            int to = (int) ((long) panels * (part + 1) / parts);
+            if (splitN) {
+                compute(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, from * NR, Math.min(n, to * NR), ws, part);
+            } else {
+                compute(transA, transB, m, n, k, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR), 0, n, ws, part);
+            }
+        });
     }
 
     private static int ceilDiv(int x, int y) {

@@ -26,7 +26,7 @@ class GemmTest {
     /** {m, n, k}: tiny, exact tiles, ragged edges, several K blocks, several N and M blocks. */
     static final int[][] SIZES = {
             {1, 1, 1}, {1, 17, 3}, {3, 5, 7}, {8, 48, 16}, {9, 49, 33}, {15, 33, 127}, {16, 96, 256},
-            {17, 100, 300}, {130, 20, 70}, {33, 1000, 20}, {140, 97, 513},
+            {17, 100, 300}, {130, 20, 70}, {64, 10, 200}, {33, 1000, 20}, {140, 97, 513},
     };
 
     static List<Arguments> cases() {
