@@ -32,12 +32,12 @@ final class Gemm {
     static final int MR = 8;
     /** Columns of a micro-tile: three vectors. */
     static final int NR = 3 * L;
-    /** Largest depth of a packed block. */
-    static final int KC = Integer.getInteger("gemm.kc", 256);
+    /** Largest depth of a packed block: an A panel ({@code MR x KC}, 8 KiB) stays in L1 while B panels stream. */
+    static final int KC = 256;
     /** Rows of a packed A block (a multiple of MR). */
-    static final int MC = Integer.getInteger("gemm.mc", 128);
-    /** Columns of a packed B block (a multiple of NR); KC x NC floats should fit the L2 cache. */
-    static final int NC = Integer.getInteger("gemm.ncPanels", 16) * NR;
+    static final int MC = 128;
+    /** Columns of a packed B block (a multiple of NR): {@code KC x NC} floats (768 KiB) stay in a 1 MiB L2. */
+    static final int NC = 16 * NR;
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
