@@ -181,6 +181,8 @@ public abstract class Backend implements AutoCloseable {
     /**
      * Per row: {@code out[i][j] = exp(z[i][j]/T - m_i) / sum_k exp(z[i][k]/T - m_i)} with
      * {@code m_i} the row maximum of {@code z/T}. {@code T > 0}; {@code out} may be {@code logits}.
+     * A row whose entries are all {@code -inf} gives the uniform {@code 1/cols} (the limit of equal
+     * entries), never NaN; so does every op built on softmax.
      */
     public final void softmax(Tensor logits, float temperature, Tensor out) {
         check(logits, out);
@@ -191,7 +193,10 @@ public abstract class Backend implements AutoCloseable {
 
     protected abstract void softmaxKernel(Tensor logits, float temperature, Tensor out);
 
-    /** Per row: {@code out = log(softmax(logits / T))}, computed stably; {@code out} may be {@code logits}. */
+    /**
+     * Per row: {@code out = log(softmax(logits / T))}, computed stably; {@code out} may be {@code logits}.
+     * A row whose entries are all {@code -inf} gives {@code -log(cols)}, as {@link #softmax} does.
+     */
     public final void logSoftmax(Tensor logits, float temperature, Tensor out) {
         check(logits, out);
         sameSize("logSoftmax", logits, out);

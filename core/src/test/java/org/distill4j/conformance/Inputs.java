@@ -69,12 +69,25 @@ final class Inputs {
 
         /** A {@code rows x cols} batch of this kind. */
         float[] batch(SplittableRandom r, int rows, int cols) {
+            return batch(r, rows, cols, ADVERSARIAL_ROWS);
+        }
+
+        /**
+         * A batch for the losses: without the rows of all {@code -Float.MAX_VALUE}, whose
+         * log-probabilities float32 can only give to within {@code U * Float.MAX_VALUE} (a loss
+         * summed over such a row would have no meaningful tolerance).
+         */
+        float[] lossBatch(SplittableRandom r, int rows, int cols) {
+            return batch(r, rows, cols, ADVERSARIAL_ROWS - 1);
+        }
+
+        private float[] batch(SplittableRandom r, int rows, int cols, int adversarialKinds) {
             float[] x = new float[rows * cols];
             for (int i = 0; i < rows; i++) {
                 float[] row = switch (this) {
                     case RANDOM -> gaussian(r, cols, 3);
                     case LARGE -> uniform(r, cols, -1e4, 1e4);
-                    case MIXED -> adversarialRow(r, cols, i);
+                    case MIXED -> adversarialRow(r, cols, i % adversarialKinds);
                 };
                 System.arraycopy(row, 0, x, i * cols, cols);
             }
@@ -82,20 +95,20 @@ final class Inputs {
         }
     }
 
-    /** How many different rows {@link #adversarialRow} makes before it repeats. */
+    /** How many different rows {@link #adversarialRow} makes. */
     static final int ADVERSARIAL_ROWS = 8;
 
     /**
-     * Row {@code kind % 8} of the adversarial set: one dominant value (+50), one dominant value of
-     * 1e4 over -1e4, equal values, very negative entries (-1e30, -Float.MAX_VALUE) beside ordinary
-     * ones, {@code -inf} entries beside ordinary ones, all {@code -inf} (expected uniform), all
-     * {@code -Float.MAX_VALUE} (uniform too; {@code z/T} may overflow to {@code -inf} in float32),
-     * and random values of 1e3.
+     * Row {@code kind} (0 to 7) of the adversarial set: one dominant value (+50), one dominant value
+     * of 1e4 over -1e4, equal values, very negative entries (-1e30, -Float.MAX_VALUE) beside ordinary
+     * ones, {@code -inf} entries beside ordinary ones, all {@code -inf} (expected uniform), random
+     * values of 1e3, and all {@code -Float.MAX_VALUE} (uniform too; {@code z/T} may overflow to
+     * {@code -inf} in float32).
      */
     static float[] adversarialRow(SplittableRandom r, int cols, int kind) {
         float[] row = gaussian(r, cols, 1);
         int hot = r.nextInt(cols);
-        switch (kind % ADVERSARIAL_ROWS) {
+        switch (kind) {
             case 0 -> row[hot] = 50;
             case 1 -> {
                 java.util.Arrays.fill(row, -1e4f);
@@ -117,8 +130,8 @@ final class Inputs {
                 }
             }
             case 5 -> java.util.Arrays.fill(row, Float.NEGATIVE_INFINITY);
-            case 6 -> java.util.Arrays.fill(row, -Float.MAX_VALUE);
-            default -> row = uniform(r, cols, -1e3, 1e3);
+            case 6 -> row = uniform(r, cols, -1e3, 1e3);
+            default -> java.util.Arrays.fill(row, -Float.MAX_VALUE);
         }
         return row;
     }

@@ -51,7 +51,7 @@ interface LossSpec extends ConformanceContext {
             absRowLosses += Math.abs(logp[labels[i]]);
             for (int j = 0; j < cols; j++) {
                 int at = i * cols + j;
-                gradTol[at] = Math.abs(weight) / rows * tolP[j] + Tolerances.elementwise(Math.abs(ref.grad()[at]));
+                gradTol[at] = Math.abs(weight) / rows * tolP[j] + Tolerances.formula(Math.abs(ref.grad()[at]));
             }
         }
         double lossTol = rowTolerances / rows + Tolerances.reduction(rows, absRowLosses / rows);
@@ -89,7 +89,7 @@ interface LossSpec extends ConformanceContext {
                     absTerms += Math.abs(term);
                     rowTolerances += p[j] * (tolLogP[j] + tolLogQ[j]) + tolP[j] * Math.abs(logP[j] - logQ[j]);
                 }
-                gradTol[at] = gradScale * (tolQ[j] + tolP[j]) + Tolerances.elementwise(Math.abs(ref.grad()[at]));
+                gradTol[at] = gradScale * (tolQ[j] + tolP[j]) + Tolerances.formula(Math.abs(ref.grad()[at]));
             }
             rowTolerances += Tolerances.reduction(cols, absTerms);
             absRowLosses += Math.abs(rowLoss);
@@ -190,7 +190,7 @@ interface LossSpec extends ConformanceContext {
                         + ", every 4th row unlabelled";
                 tests.add(dynamicTest(name, () -> {
                     SplittableRandom r = Inputs.random(name);
-                    float[] logits = kind.batch(r, shape[0], shape[1]);
+                    float[] logits = kind.lossBatch(r, shape[0], shape[1]);
                     int[] labels = labelsFor(r, logits, shape[0], shape[1], kind);
                     checkLoss(name, "Tolerances.logSoftmaxRow / softmaxRow", shape[1],
                             expectedCrossEntropy(logits, shape[0], shape[1], labels, weight),
@@ -242,11 +242,11 @@ interface LossSpec extends ConformanceContext {
                 case RANDOM -> new float[][] {Inputs.gaussian(r, rows * cols, 3), Inputs.gaussian(r, rows * cols, 3)};
                 case LARGE -> new float[][] {Inputs.uniform(r, rows * cols, -1e4, 1e4), Inputs.uniform(r, rows * cols, -1e4, 1e4)};
                 case SAME -> {
-                    float[] z = Inputs.Logits.MIXED.batch(r, rows, cols);
+                    float[] z = Inputs.Logits.MIXED.lossBatch(r, rows, cols);
                     yield new float[][] {z.clone(), z};
                 }
                 case ADVERSARIAL -> {
-                    float[] teacher = Inputs.Logits.MIXED.batch(r, rows, cols);
+                    float[] teacher = Inputs.Logits.MIXED.lossBatch(r, rows, cols);
                     float[] student = Inputs.gaussian(r, rows * cols, 3);
                     int[] argmax = Reference.argmaxRows(teacher, rows, cols);
                     for (int i = 0; i < rows; i += 2) {

@@ -14,9 +14,10 @@ package org.distill4j.conformance;
  *   <tr><th>family</th><th>ops</th><th>tolerance per element</th></tr>
  *   <tr><td>exact</td><td>fill, copy, relu, reluBackward, argmaxRows, dropout's keep/drop pattern</td>
  *       <td>0 (bit for bit for fill and copy)</td></tr>
- *   <tr><td>{@link #elementwise}</td><td>axpy, scale, mul, addRowBias, dropout values</td>
+ *   <tr><td>{@link #elementwise}</td><td>axpy, scale, mul, addRowBias</td>
  *       <td>{@code 2 U * sum of |terms|} (one rounding, an FMA or not, a scalar rounded first)</td></tr>
- *   <tr><td>{@link #formula}</td><td>sgdUpdate, adamUpdate moments, mseLoss gradient</td>
+ *   <tr><td>{@link #formula}</td><td>sgdUpdate, adamUpdate moments, dropout's kept values
+ *       ({@code 1 - p}, its reciprocal, the product), the scaling of loss gradients ({@code weight T / N})</td>
  *       <td>{@code 8 U * sum of |terms|} (a few roundings in a short formula)</td></tr>
  *   <tr><td>{@link #reduction}</td><td>sumRows, sumSquares, loss means, column norms</td>
  *       <td>{@code (n + 4) U * sum of |terms|}: the classic worst-case bound of summing n terms in float32</td></tr>
@@ -24,8 +25,9 @@ package org.distill4j.conformance;
  *       <td>{@code (k + 4) U * (|alpha| (|op(A)| |op(B)|)_ij + |beta C_ij|)}: a dot product of length k</td></tr>
  *   <tr><td>{@link #softmaxRow}, {@link #logSoftmaxRow}</td><td>softmax, logSoftmax, the losses built on them</td>
  *       <td>twice the first-order bound: rounding {@code z/T} costs {@code U |z/T|} absolute in the exponent,
- *       so logits of 1e4 at T = 0.5 allow relative errors near 1e-3; plus n U for the row sum and
- *       4 U for {@code exp}; probabilities below {@link #TINY} may come out as 0</td></tr>
+ *       so logits of 1e4 at T = 0.5 allow relative errors near 1e-3 (but none for the row's maximum,
+ *       whose {@code z/T - max} is exactly 0); plus n U for the row sum and 4 U for {@code exp};
+ *       logSoftmax also allows {@code U |max|}; probabilities below {@link #TINY} may come out as 0</td></tr>
  *   <tr><td>{@link #adamParam}</td><td>adamUpdate's parameter</td>
  *       <td>{@link #formula} of the step, plus {@code U / (1 - beta^step)} relative, because the bias
  *       corrections lose digits when computed in float32</td></tr>
@@ -104,7 +106,8 @@ public final class Tolerances {
 
     /**
      * Per-element tolerances for one logSoftmax row (entries whose expected value is {@code -inf}
-     * must be {@code -inf}; their tolerance is unused).
+     * must be {@code -inf}; their tolerance is unused). Besides the softmax terms it allows
+     * {@code U |max|}, so both {@code (z/T - max) - log(sum)} and {@code z/T - (max + log(sum))} pass.
      *
      * @param scaled the row's {@code z / T} in float64
      * @param p      the reference probabilities of the row
@@ -114,9 +117,14 @@ public final class Tolerances {
         double[] arg = exponentErrors(scaled, p);
         double sum = sumError(arg, p);
         double logSum = Math.log(p.length) + 1;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double s : scaled) {
+            max = Math.max(max, s);
+        }
+        double shift = Double.isFinite(max) ? Math.abs(max) : 0;
         double[] tol = new double[p.length];
         for (int j = 0; j < p.length; j++) {
-            tol[j] = SOFTMAX_SAFETY * (arg[j] + sum + U * (Math.abs(logp[j]) + logSum + EXP_ULPS));
+            tol[j] = SOFTMAX_SAFETY * (arg[j] + sum + U * (Math.abs(logp[j]) + shift + logSum + EXP_ULPS));
         }
         return tol;
     }
@@ -138,7 +146,10 @@ public final class Tolerances {
         return gradientTolerance + FD_RTOL * largestGradient;
     }
 
-    /** Absolute error in {@code z_j/T - max}: both terms rounded once (or {@code 1/T} rounded first). */
+    /**
+     * Absolute error in {@code z_j/T - max}: both terms rounded once (or {@code 1/T} rounded first);
+     * none for the entries equal to the maximum, whose difference is exactly 0 however it is computed.
+     */
     private static double[] exponentErrors(double[] scaled, double[] p) {
         double max = Double.NEGATIVE_INFINITY;
         for (double s : scaled) {
@@ -146,7 +157,7 @@ public final class Tolerances {
         }
         double[] arg = new double[scaled.length];
         for (int j = 0; j < scaled.length; j++) {
-            boolean usable = max != Double.NEGATIVE_INFINITY && Double.isFinite(scaled[j]);
+            boolean usable = max != Double.NEGATIVE_INFINITY && Double.isFinite(scaled[j]) && scaled[j] != max;
             arg[j] = usable ? 2 * U * (Math.abs(scaled[j]) + Math.abs(max)) : 0;
         }
         return arg;
