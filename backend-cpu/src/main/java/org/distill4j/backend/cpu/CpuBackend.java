@@ -116,7 +116,7 @@ public final class CpuBackend extends Backend {
      * large enough to repay the hand-off. Each element's result does not depend on the split.
      */
     private void elementwise(int size, Range kernel) {
-        int parts = (int) Math.min(pool.threads(), size / PARALLEL_ELEMENTS);
+        int parts = Math.min(pool.threads(), size / PARALLEL_ELEMENTS);
         if (parts <= 1) {
             kernel.run(0, size);
             return;

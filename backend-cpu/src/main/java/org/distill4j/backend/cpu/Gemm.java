@@ -41,18 +41,19 @@ final class Gemm {
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
-    private static final VectorShuffle<Float> UP8 = shuffle(8, true);
-    private static final VectorShuffle<Float> UP4 = shuffle(4, true);
-    private static final VectorShuffle<Float> UP2 = shuffle(2, true);
-    private static final VectorShuffle<Float> UP1 = shuffle(1, true);
-    private static final VectorShuffle<Float> DOWN8 = shuffle(8, false);
-    private static final VectorShuffle<Float> DOWN4 = shuffle(4, false);
-    private static final VectorShuffle<Float> DOWN2 = shuffle(2, false);
-    private static final VectorShuffle<Float> DOWN1 = shuffle(1, false);
-    private static final VectorMask<Float> HIGH8 = high(8);
-    private static final VectorMask<Float> HIGH4 = high(4);
-    private static final VectorMask<Float> HIGH2 = high(2);
-    private static final VectorMask<Float> HIGH1 = high(1);
+    /** Lane moves and masks of {@link #transpose16}, which runs only with 16 float lanes. */
+    private static final VectorShuffle<Float> UP8 = L == 16 ? shuffle(8, true) : null;
+    private static final VectorShuffle<Float> UP4 = L == 16 ? shuffle(4, true) : null;
+    private static final VectorShuffle<Float> UP2 = L == 16 ? shuffle(2, true) : null;
+    private static final VectorShuffle<Float> UP1 = L == 16 ? shuffle(1, true) : null;
+    private static final VectorShuffle<Float> DOWN8 = L == 16 ? shuffle(8, false) : null;
+    private static final VectorShuffle<Float> DOWN4 = L == 16 ? shuffle(4, false) : null;
+    private static final VectorShuffle<Float> DOWN2 = L == 16 ? shuffle(2, false) : null;
+    private static final VectorShuffle<Float> DOWN1 = L == 16 ? shuffle(1, false) : null;
+    private static final VectorMask<Float> HIGH8 = L == 16 ? high(8) : null;
+    private static final VectorMask<Float> HIGH4 = L == 16 ? high(4) : null;
+    private static final VectorMask<Float> HIGH2 = L == 16 ? high(2) : null;
+    private static final VectorMask<Float> HIGH1 = L == 16 ? high(1) : null;
 
     private final WorkerPool pool;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
