@@ -39,7 +39,7 @@ final class Gemm {
     /** Columns of a packed B block (a multiple of NR): {@code KC x NC} floats (768 KiB) stay in a 1 MiB L2. */
     static final int NC = 16 * NR;
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
-    private static final long PARALLEL_MIN_WORK = 1L << 18;
+    private static final long PARALLEL_MIN_WORK = 1L << 21;
 
     /** Lane moves and masks of {@link #transpose16}, which runs only with 16 float lanes. */
     private static final VectorShuffle<Float> UP8 = L == 16 ? shuffle(8, true) : null;
