@@ -94,6 +94,9 @@ public final class CpuBackend extends Backend {
     @Override
     public void close() {
         pool.close();
+        if (gemm != null) {
+            gemm.releaseBuffers();
+        }
     }
 
     @Override

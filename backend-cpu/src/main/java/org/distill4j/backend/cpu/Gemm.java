@@ -100,6 +100,13 @@ final class Gemm {
         }
     }
 
+    /** Drops the idle packing buffers (the backend is closing); a later call would make new ones. */
+    void releaseBuffers() {
+        synchronized (idle) {
+            idle.clear();
+        }
+    }
+
     /** See {@link ScalarKernels#gemm}; same contract. */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, float[] b, float beta, float[] c) {
