@@ -33,8 +33,8 @@ namespace fakecuda {
 void barrier(int kind);
 // The calling thread's lane (0..31) in its warp.
 int lane();
-// The exchange slot of `lane` in the calling thread's warp.
-unsigned long long* warp_slot(int lane);
+// The 32 exchange slots of the calling thread's warp for its next shuffle (two sets, alternating).
+unsigned long long* next_shuffle_slots();
 void check_full_mask(unsigned int mask, const char* what);
 }  // namespace fakecuda
 
@@ -47,18 +47,20 @@ inline void __syncwarp(unsigned int mask = 0xffffffffu) {
     fakecuda::barrier(1);
 }
 
-// Every lane publishes its value, the warp meets, each reads lane (self ^ laneMask), the warp meets
-// again before anyone may publish the next value.
+// Every lane publishes its value, the warp meets, and each reads lane (self ^ laneMask). The slots
+// alternate between two sets from one shuffle to the next, so no lane can overwrite a value before
+// every lane has read it (that would need the whole warp to meet again) and one meeting per
+// shuffle is enough.
 template <typename T>
 T __shfl_xor_sync(unsigned int mask, T value, int laneMask) {
     static_assert(sizeof(T) <= sizeof(unsigned long long), "shuffle of a value wider than 64 bits");
     fakecuda::check_full_mask(mask, "__shfl_xor_sync");
     const int self = fakecuda::lane();
-    std::memcpy(fakecuda::warp_slot(self), &value, sizeof(T));
+    unsigned long long* slots = fakecuda::next_shuffle_slots();
+    std::memcpy(&slots[self], &value, sizeof(T));
     fakecuda::barrier(1);
     T result;
-    std::memcpy(&result, fakecuda::warp_slot((self ^ laneMask) & 31), sizeof(T));
-    fakecuda::barrier(1);
+    std::memcpy(&result, &slots[(self ^ laneMask) & 31], sizeof(T));
     return result;
 }
 

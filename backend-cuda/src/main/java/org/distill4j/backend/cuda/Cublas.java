@@ -41,7 +41,8 @@ final class Cublas {
             JCublas2.initialize();
             return null;
         } catch (LinkageError e) {
-            loadFailure = "cuBLAS (" + LIBRARY + ") not loadable: gemm uses the built-in tiled kernel (" + Natives.describe(e) + ")";
+            loadFailure = "cuBLAS (" + LIBRARY + ") not loadable: gemm uses the built-in tiled kernel ("
+                    + Natives.describe(e) + ")";
             return loadFailure;
         }
     }

@@ -106,7 +106,8 @@ public final class CudaBackend extends Backend {
             s = new CUstream();
             Cu.check(cuStreamCreate(s, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
             k = Kernels.load();
-            String unavailable = gemm == GemmChoice.TILED ? "the option cuda.gemm=tiled" : Cublas.loadFailure();
+            String unavailable = gemm == GemmChoice.TILED ? "gemm: built-in tiled kernel (option cuda.gemm=tiled)"
+                    : Cublas.loadFailure();
             if (unavailable == null) {
                 try {
                     blas = Cublas.create(s);
@@ -117,8 +118,7 @@ public final class CudaBackend extends Backend {
             if (blas == null && gemm == GemmChoice.CUBLAS) {
                 throw new IllegalStateException("option cuda.gemm=cublas, but " + unavailable);
             }
-            gemmText = blas != null ? "cuBLAS " + blas.version()
-                    : "built-in tiled kernel (" + unavailable + ")";
+            gemmText = blas != null ? "gemm: cuBLAS " + blas.version() : unavailable;
         } catch (RuntimeException e) {
             if (k != null) {
                 k.unload();
@@ -143,7 +143,7 @@ public final class CudaBackend extends Backend {
 
     @Override
     public String describe() {
-        return "CUDA " + device.summary() + ", gemm: " + gemmDescription;
+        return "CUDA " + device.summary() + "; " + gemmDescription;
     }
 
     /** Every op holds the instance lock and makes the context current; see the class comment. */
@@ -157,7 +157,10 @@ public final class CudaBackend extends Backend {
         return cublas != null;
     }
 
-    /** How gemm is computed, e.g. {@code "cuBLAS 12.6.4"} or {@code "built-in tiled kernel (why)"}. */
+    /**
+     * How gemm is computed, e.g. {@code "gemm: cuBLAS 12.6.4"} or {@code "cuBLAS (libcublas.so.12) not
+     * loadable: gemm uses the built-in tiled kernel (libcublas.so.12 not found)"}.
+     */
     String gemmDescription() {
         return gemmDescription;
     }

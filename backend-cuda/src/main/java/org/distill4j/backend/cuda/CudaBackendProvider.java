@@ -78,7 +78,7 @@ public final class CudaBackendProvider implements BackendProvider {
                 return Availability.unavailable(device.summary() + ": " + e.getMessage());
             }
             return Availability.available(device.summary() + (count > 1 ? " (device " + index + " of " + count + ")" : "")
-                    + "; gemm: " + gemm);
+                    + "; " + gemm);
         } catch (LinkageError e) {
             return Availability.unavailable(nativeFailure(e));
         } catch (BackendUnavailableException e) {
@@ -110,6 +110,8 @@ public final class CudaBackendProvider implements BackendProvider {
                 return new CudaBackend(device, gemm);
             } catch (IllegalStateException e) {
                 throw new BackendUnavailableException(e.getMessage(), e);
+            } catch (CudaException e) {
+                throw new BackendUnavailableException(device.summary() + ": " + e.getMessage(), e);
             }
         } catch (LinkageError e) {
             throw new BackendUnavailableException(nativeFailure(e), e);

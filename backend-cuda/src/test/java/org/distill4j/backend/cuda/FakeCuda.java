@@ -30,9 +30,9 @@ import org.distill4j.backend.BackendProvider;
  * bind to the fakes. Tests that load it in-process carry the tag {@value #TAG} and run in their own
  * surefire execution, so no other test sees the fake driver.
  */
-final class FakeCuda {
+public final class FakeCuda {
     /** The JUnit tag of tests that load the fake driver into their JVM. */
-    static final String TAG = "fake-cuda";
+    public static final String TAG = "fake-cuda";
 
     private static final Path SOURCES = Path.of("src", "test", "fake-cuda");
     private static final Path KERNELS = Path.of("src", "main", "cuda");
@@ -88,7 +88,7 @@ final class FakeCuda {
      * A provider for the conformance suite: the real {@link CudaBackendProvider} running on the
      * fake driver loaded into this JVM, or unavailable with the reason the fake could not be built.
      */
-    static BackendProvider provider() {
+    public static BackendProvider provider() {
         String failure = loadIntoThisJvm();
         CudaBackendProvider real = new CudaBackendProvider();
         return new BackendProvider() {
