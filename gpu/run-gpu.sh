@@ -12,30 +12,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${OUT:-$here/logs}
 mkdir -p "$out" "$here/logs"
-exec > >(tee "$out/run-gpu.log") 2>&1
 SECONDS=0
 step() { echo; echo "==== [$SECONDS s] $*"; }
-
-step "JRE"
-bash "$here/unpack.sh"
-java="$here/jre/bin/java"
-jvm=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m)
-
-step "GPU and CUDA libraries"
-nvidia-smi || echo "nvidia-smi: not found"
-for lib in libcuda.so.1 libcublas.so.12 libnvrtc.so.12 libcublas.so.13 libnvrtc.so.13; do
-  path=$(ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l {print $NF; exit}')
-  echo "  $lib: ${path:-not in the ldconfig cache}"
-done
-echo "  elsewhere: $(find /usr /opt -name 'libcublas.so.12*' -o -name 'libnvrtc.so.12*' 2>/dev/null | head -5 | tr '\n' ' ')"
-echo "  (JCuda 12.6 needs libcuda.so.1 only; cuBLAS needs libcublas.so.12, else gemm uses the built-in tiled kernel)"
-
-# The test class path: every jar of lib/, the activation jar (the CUDA provider's service entry) included.
-cp=$(ls "$here"/lib/*.jar | tr '\n' ':')
-cp=${cp%:}
-
-step "distill4j backends"
-timeout 120 "$java" "${jvm[@]}" -cp "$cp" org.distill4j.cli.Main backends
 
 # junit CLASS NAME TIMEOUT: runs one test class; its output (failures in full) is in the log. (No XML
 # reports: the bundle's small JRE has no java.xml.)
@@ -48,54 +26,80 @@ junit() {
   return $status
 }
 
-step "conformance suite, gemm as the probe chose"
-junit org.distill4j.backend.cuda.CudaConformanceTest conformance 300
-conformance=$?
+main() {
+  step "JRE"
+  bash "$here/unpack.sh"
+  java="$here/jre/bin/java"
+  jvm=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m)
 
-step "conformance suite, gemm on the built-in tiled kernel"
-junit org.distill4j.backend.cuda.CudaTiledGemmConformanceTest conformance-tiled 300
-tiled=$?
+  step "GPU and CUDA libraries"
+  nvidia-smi || echo "nvidia-smi: not found"
+  for lib in libcuda.so.1 libcublas.so.12 libnvrtc.so.12 libcublas.so.13 libnvrtc.so.13; do
+    path=$(ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l {print $NF; exit}')
+    echo "  $lib: ${path:-not in the ldconfig cache}"
+  done
+  echo "  elsewhere: $(find /usr /opt -name 'libcublas.so.12*' -o -name 'libnvrtc.so.12*' 2>/dev/null | head -5 | tr '\n' ' ')"
+  echo "  (JCuda 12.6 needs libcuda.so.1 only; cuBLAS needs libcublas.so.12, else gemm uses the built-in tiled kernel)"
 
-step "demo --quick on cuda"
-work="$here/work"
-mkdir -p "$work/data/mnist"
-for gz in "$here"/data/mnist/*.gz; do
-  raw="$work/data/mnist/$(basename "$gz" .gz)"
-  [ -f "$raw" ] || gunzip -c "$gz" > "$raw"
-done
-rm -rf "$work/runs/gpu-quick"
-# DEMO_ARGS adds options, e.g. "--epochs-scale 0.05" for a dry run on the fake driver.
-(cd "$work" && DISTILL4J_BACKEND=cuda timeout --kill-after=10 480 "$java" "${jvm[@]}" -cp "$cp" org.distill4j.cli.Main \
-  demo --quick --data data/mnist --runs runs --name gpu-quick ${DEMO_ARGS:-})
-demo=$?
-echo "[demo: exit status $demo]"
-[ -f "$work/runs/gpu-quick/summary.json" ] && cp "$work/runs/gpu-quick/summary.json" "$out/demo-summary.json"
+  # The test class path: every jar of lib/, the activation jar (the CUDA provider's service entry) included.
+  cp=$(ls "$here"/lib/*.jar | tr '\n' ':')
+  cp=${cp%:}
 
-step "engine suite on cuda"
-junit org.distill4j.engine.CudaEngineTest engine 240
+  step "distill4j backends"
+  timeout 120 "$java" "${jvm[@]}" -cp "$cp" org.distill4j.cli.Main backends
 
-sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-if [ "${SANITIZER:-1}" = 1 ] && [ -n "$sanitizer" ]; then
-  step "compute-sanitizer memcheck, conformance suite (at most ${MEMCHECK_SECONDS:=150} s)"
-  timeout --kill-after=10 "$MEMCHECK_SECONDS" "$sanitizer" --tool memcheck --print-limit 20 "$java" "${jvm[@]}" \
-    -jar "$here/junit-console.jar" execute --class-path "$cp" --disable-banner --details=summary \
-    --select-class org.distill4j.backend.cuda.CudaTiledGemmConformanceTest 2>&1 | tee "$out/memcheck.log" | tail -40
-  echo "[memcheck: exit status ${PIPESTATUS[0]} (124: stopped at the time limit)]"
+  step "conformance suite, gemm as the probe chose"
+  junit org.distill4j.backend.cuda.CudaConformanceTest conformance 300
+  conformance=$?
 
-  step "compute-sanitizer racecheck, tiled gemm and the row reductions (at most ${RACECHECK_SECONDS:=120} s)"
-  suite=org.distill4j.backend.cuda.CudaTiledGemmConformanceTest
-  timeout --kill-after=10 "$RACECHECK_SECONDS" "$sanitizer" --tool racecheck --print-limit 20 "$java" "${jvm[@]}" \
-    -jar "$here/junit-console.jar" execute --class-path "$cp" --disable-banner --details=summary \
-    --select-method "$suite#gemmMatchesEjml" --select-method "$suite#softTargetLossMatchesReference" \
-    --select-method "$suite#sumSquaresAddsSquares" 2>&1 | tee "$out/racecheck.log" | tail -40
-  echo "[racecheck: exit status ${PIPESTATUS[0]} (124: stopped at the time limit)]"
-else
-  step "compute-sanitizer skipped (${sanitizer:-not found}; SANITIZER=${SANITIZER:-1})"
-fi
+  step "conformance suite, gemm on the built-in tiled kernel"
+  junit org.distill4j.backend.cuda.CudaTiledGemmConformanceTest conformance-tiled 300
+  tiled=$?
 
-step "summary"
-echo "conformance (probe's gemm): exit status $conformance"
-echo "conformance (tiled gemm):   exit status $tiled"
-echo "demo --quick on cuda:       exit status $demo"
-ls -la "$out"
-[ "$conformance" = 0 ] && [ "$tiled" = 0 ] && [ "$demo" = 0 ]
+  step "demo --quick on cuda"
+  work="$here/work"
+  mkdir -p "$work/data/mnist"
+  for gz in "$here"/data/mnist/*.gz; do
+    raw="$work/data/mnist/$(basename "$gz" .gz)"
+    [ -f "$raw" ] || gunzip -c "$gz" > "$raw"
+  done
+  rm -rf "$work/runs/gpu-quick"
+  # DEMO_ARGS adds options, e.g. "--epochs-scale 0.05" for a dry run on the fake driver.
+  (cd "$work" && DISTILL4J_BACKEND=cuda timeout --kill-after=10 480 "$java" "${jvm[@]}" -cp "$cp" org.distill4j.cli.Main \
+    demo --quick --data data/mnist --runs runs --name gpu-quick ${DEMO_ARGS:-})
+  demo=$?
+  echo "[demo: exit status $demo]"
+  [ -f "$work/runs/gpu-quick/summary.json" ] && cp "$work/runs/gpu-quick/summary.json" "$out/demo-summary.json"
+
+  step "engine suite on cuda"
+  junit org.distill4j.engine.CudaEngineTest engine 240
+
+  sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  if [ "${SANITIZER:-1}" = 1 ] && [ -n "$sanitizer" ]; then
+    step "compute-sanitizer memcheck, conformance suite (at most ${MEMCHECK_SECONDS:=150} s)"
+    timeout --kill-after=10 "$MEMCHECK_SECONDS" "$sanitizer" --tool memcheck --print-limit 20 "$java" "${jvm[@]}" \
+      -jar "$here/junit-console.jar" execute --class-path "$cp" --disable-banner --details=summary \
+      --select-class org.distill4j.backend.cuda.CudaTiledGemmConformanceTest 2>&1 | tee "$out/memcheck.log" | tail -40
+    echo "[memcheck: exit status ${PIPESTATUS[0]} (124: stopped at the time limit)]"
+
+    step "compute-sanitizer racecheck, tiled gemm and the row reductions (at most ${RACECHECK_SECONDS:=120} s)"
+    suite=org.distill4j.backend.cuda.CudaTiledGemmConformanceTest
+    timeout --kill-after=10 "$RACECHECK_SECONDS" "$sanitizer" --tool racecheck --print-limit 20 "$java" "${jvm[@]}" \
+      -jar "$here/junit-console.jar" execute --class-path "$cp" --disable-banner --details=summary \
+      --select-method "$suite#gemmMatchesEjml" --select-method "$suite#softTargetLossMatchesReference" \
+      --select-method "$suite#sumSquaresAddsSquares" 2>&1 | tee "$out/racecheck.log" | tail -40
+    echo "[racecheck: exit status ${PIPESTATUS[0]} (124: stopped at the time limit)]"
+  else
+    step "compute-sanitizer skipped (${sanitizer:-not found}; SANITIZER=${SANITIZER:-1})"
+  fi
+
+  step "summary"
+  echo "conformance (probe's gemm): exit status $conformance"
+  echo "conformance (tiled gemm):   exit status $tiled"
+  echo "demo --quick on cuda:       exit status $demo"
+  ls -la "$out"
+  [ "$conformance" = 0 ] && [ "$tiled" = 0 ] && [ "$demo" = 0 ]
+}
+
+main 2>&1 | tee "$out/run-gpu.log"
+exit "${PIPESTATUS[0]}"
