@@ -1,8 +1,10 @@
 // A fake libcuda.so.1 for testing the CUDA backend without a GPU: the driver API calls the backend
 // makes through JCuda, implemented on the CPU. It runs the real kernel sources of src/main/cuda,
-// compiled as C++ (cuda_on_cpu.h), with one fiber per CUDA thread, so the whole Java side (JCuda
-// calls, argument marshalling, launch geometry, the memory pool, loss reductions) and the kernels'
-// logic are exercised by the conformance suite. What it checks, beyond running the kernels:
+// compiled as C++ (cuda_on_cpu.h), one block at a time with one fiber per CUDA thread (kernels whose
+// first launch reached no barrier then run their threads one after another, without fibers), so the
+// whole Java side (JCuda calls, argument marshalling, launch geometry, the memory pool, loss
+// reductions) and the kernels' logic are exercised by the conformance suite. What it checks, beyond
+// running the kernels:
 //   - cuModuleLoadData gets PTX whose .version the fake driver supports and whose .entry names and
 //     parameter types match the kernels compiled from the sources (a stale PTX fails here);
 //   - every call that needs a context finds one current on the calling thread;
@@ -333,7 +335,7 @@ const std::function<void()>* body = nullptr;
 unsigned long long warpSlots[32][2][32];  // [warp][alternating set][lane]
 unsigned long long barrierCalls = 0;  // by every thread of every launch, to spot kernels without barriers
 bool direct = false;                  // running threads one after another on the scheduler's stack
-unsigned long long shuffleSeed = 0x9E3779B97F4A7C15ull;
+unsigned long long schedulingSeed = 0x9E3779B97F4A7C15ull;
 
 [[noreturn]] void fiberMain() {
     (*body)();
@@ -371,10 +373,10 @@ char* stack(size_t index) {
 }
 
 unsigned long long nextRandom() {
-    shuffleSeed ^= shuffleSeed << 13;
-    shuffleSeed ^= shuffleSeed >> 7;
-    shuffleSeed ^= shuffleSeed << 17;
-    return shuffleSeed;
+    schedulingSeed ^= schedulingSeed << 13;
+    schedulingSeed ^= schedulingSeed >> 7;
+    schedulingSeed ^= schedulingSeed << 17;
+    return schedulingSeed;
 }
 
 // Runs one block to completion; false with `error` set when its threads cannot all finish.

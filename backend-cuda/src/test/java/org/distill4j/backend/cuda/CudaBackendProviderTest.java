@@ -21,9 +21,8 @@ import org.distill4j.backend.BackendProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the provider reports in each situation. Every case but the first runs {@link ProbeMain} in
- * a child JVM, without a driver or on the fake one ({@link FakeCuda}) set up by environment
- * variables, so this JVM never loads JCuda's natives.
+ * What the provider reports in each situation. The cases on the fake driver ({@link FakeCuda}) run
+ * {@link ProbeMain} in a child JVM set up by environment variables, so this JVM never loads the fake.
  */
 class CudaBackendProviderTest {
 
@@ -44,6 +43,17 @@ class CudaBackendProviderTest {
         assumeTrue(Files.exists(Path.of("src/gpu-test")), "not run from backend-cuda/");
         assertEquals(CudaBackendProvider.class.getName(), Files.readString(inactive).strip(),
                 "the registration the GPU bundle activates");
+    }
+
+    @Test
+    void inThisJvmWithoutADriverTheProbeAnswersUnavailableInsteadOfThrowing() {
+        assumeTrue(!realDriverInstalled(), "this machine has a real libcuda.so.1");
+        CudaBackendProvider provider = new CudaBackendProvider();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Availability a = provider.probe();
+            assertFalse(a.available());
+            assertTrue(a.reason().startsWith("libcuda.so.1 not found"), a.reason());
+        }
     }
 
     @Test
