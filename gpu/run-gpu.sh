@@ -38,7 +38,13 @@ main() {
     path=$(ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l {print $NF; exit}')
     echo "  $lib: ${path:-not in the ldconfig cache}"
   done
-  echo "  elsewhere: $(find /usr /opt -name 'libcublas.so.12*' -o -name 'libnvrtc.so.12*' 2>/dev/null | head -5 | tr '\n' ' ')"
+  # A libcublas.so.12 outside the ldconfig cache (e.g. from a pip wheel) goes on LD_LIBRARY_PATH.
+  cublas12=$(timeout 60 find /usr /opt -name 'libcublas.so.12' 2>/dev/null | head -1)
+  echo "  libcublas.so.12 anywhere under /usr, /opt: ${cublas12:-none}"
+  if [ -n "$cublas12" ] && ! ldconfig -p 2>/dev/null | grep -q 'libcublas.so.12 '; then
+    export LD_LIBRARY_PATH="$(dirname "$cublas12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    echo "  LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+  fi
   echo "  (JCuda 12.6 needs libcuda.so.1 only; cuBLAS needs libcublas.so.12, else gemm uses the built-in tiled kernel)"
 
   # The test class path: every jar of lib/, the activation jar (the CUDA provider's service entry) included.

@@ -1,5 +1,7 @@
 package org.distill4j.backend.cuda;
 
+import java.util.Locale;
+
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 
@@ -20,6 +22,6 @@ record CudaDevice(int index, CUdevice handle, String name, int major, int minor,
     /** For example {@code "[0] NVIDIA H100 80GB HBM3 (sm_90, 132 SMs, 79.1 GiB), driver CUDA 13.0"}. */
     String summary() {
         return "[" + index + "] " + name + " (sm_" + major + minor + ", " + multiprocessors + " SMs, "
-                + String.format("%.1f GiB", memory / (double) (1L << 30)) + "), driver CUDA " + driverVersion;
+                + String.format(Locale.ROOT, "%.1f GiB", memory / (double) (1L << 30)) + "), driver CUDA " + driverVersion;
     }
 }
