@@ -13,13 +13,13 @@
 #   data/mnist/*.gz                          MNIST for demo --quick (from $MNIST_DIR)
 #   run-gpu.sh                               the script to run there: bash .bundle/run-gpu.sh
 # Usage: gpu/prepare.sh [BUNDLE_DIR]. Environment: JAVA_HOME (JDK 25), MNIST_DIR (default
-# /work/main/data/mnist), MAKE_BUNDLE (default ../shared/gpu/make-bundle next to the repository).
+# <repo>/data/mnist, filled by ./distill4j fetch mnist), MAKE_BUNDLE (default ../shared/gpu/make-bundle next to the repository).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bundle=$(realpath -m "${1:-$root/.bundle}")
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-mnist=${MNIST_DIR:-/work/main/data/mnist}
+mnist=${MNIST_DIR:-$root/data/mnist}
 make_bundle=${MAKE_BUNDLE:-$root/../shared/gpu/make-bundle}
 version=0.1.0-SNAPSHOT
 
