@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
 
         TrainConfig teacherConfig = TrainConfig.builder().epochs(scaled(p.teacherEpochs())).batchSize(100)
                 .learningRate(p.teacherLr()).schedule(TrainConfig.Schedule.COSINE).warmup(0.02)
-                .momentumRamp(0.5f, 0.95f, 0.2).jitterPixels(p.jitter()).seed(seed).build();
+                .momentum(0.9f).jitterPixels(p.jitter()).seed(seed).build();
         TrainConfig studentConfig = TrainConfig.builder().epochs(scaled(p.studentEpochs())).batchSize(100)
                 .learningRate(p.studentLr()).schedule(TrainConfig.Schedule.COSINE).warmup(0.02)
                 .momentum(0.9f).seed(seed + 1).build();
