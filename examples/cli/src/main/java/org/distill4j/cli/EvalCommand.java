@@ -1,5 +1,7 @@
 package org.distill4j.cli;
 
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
@@ -24,8 +26,17 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the evaluation as JSON.")
     boolean json;
 
+    /** Throws a {@link NoSuchFileException} naming {@code file} unless it is a regular file. */
+    static void requireFile(Path file) throws NoSuchFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        requireFile(modelFile);
+        backendOptions.check();
         var test = data.load().test();
         try (Backend backend = backendOptions.create(); Sequential model = ModelFile.load(backend, modelFile)) {
             Evaluation e = Inference.evaluate(model, test);
