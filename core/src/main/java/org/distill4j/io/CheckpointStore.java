@@ -31,6 +31,7 @@ public final class CheckpointStore implements Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     static final String LATEST = "checkpoint.safetensors";
     static final String PREVIOUS = "checkpoint.previous.safetensors";
+    static final String FORMAT = "distill4j.checkpoint";
     private static final String WEIGHT_PREFIX = "model/";
     private static final String OPTIMIZER_PREFIX = "optimizer/";
 
@@ -87,7 +88,13 @@ public final class CheckpointStore implements Checkpoints {
     private TrainState read(Path file) throws IOException {
         SafetensorsFile sf = Safetensors.read(file);
         Map<String, String> md = sf.metadata();
+        if (!FORMAT.equals(md.get("format"))) {
+            throw DataFormatException.mismatch(file.toString(), "__metadata__.format", md.get("format"), FORMAT);
+        }
         String found = md.get("fingerprint");
+        if (found == null) {
+            throw new DataFormatException(file, "checkpoint metadata lacks the run's fingerprint");
+        }
         if (!fingerprint.equals(found)) {
             throw new IllegalStateException("checkpoint " + file + " belongs to a different run (model or settings differ); "
                     + "remove it or choose another run name. Expected " + fingerprint + ", found " + found);
@@ -101,12 +108,24 @@ public final class CheckpointStore implements Checkpoints {
                 optimizer.put(t.name().substring(OPTIMIZER_PREFIX.length()), t.data());
             }
         }
+        return new TrainState((int) count(md, "epochs_done", 0, file), count(md, "global_step", 0, file), weights, optimizer,
+                (int) count(md, "best_epoch", -1, file), (int) count(md, "best_errors", 0, file));
+    }
+
+    /** A counter from the metadata: an integer of at least {@code min} (and, but for global_step, an int). */
+    private static long count(Map<String, String> md, String key, long min, Path file) throws DataFormatException {
+        String text = md.get(key);
         try {
-            return new TrainState(Integer.parseInt(md.get("epochs_done")), Long.parseLong(md.get("global_step")),
-                    weights, optimizer, Integer.parseInt(md.get("best_epoch")), Integer.parseInt(md.get("best_errors")));
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new DataFormatException(file, "checkpoint metadata lacks or garbles epochs_done/global_step/best_*: " + md);
+            long value = key.equals("global_step") ? Long.parseLong(text) : Integer.parseInt(text);
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, null included
         }
+        throw DataFormatException.mismatch(file.toString(), "checkpoint metadata " + key,
+                text == null ? "missing" : "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'",
+                "an integer >= " + min);
     }
 
     private static boolean isComplete(Path file) throws IOException {
@@ -131,7 +150,7 @@ public final class CheckpointStore implements Checkpoints {
     @Override
     public void save(TrainState state) {
         Map<String, String> md = new LinkedHashMap<>();
-        md.put("format", "distill4j.checkpoint");
+        md.put("format", FORMAT);
         md.put("fingerprint", fingerprint);
         md.put("epochs_done", Integer.toString(state.epochsDone()));
         md.put("global_step", Long.toString(state.globalStep()));

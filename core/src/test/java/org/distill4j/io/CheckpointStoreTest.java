@@ -163,6 +163,26 @@ class CheckpointStoreTest {
         assertFalse(e.getMessage().isBlank());
     }
 
+    @Test
+    @DisplayName("a newest checkpoint with nonsense metadata (negative or missing counters, no fingerprint, another format) is skipped")
+    void garbledMetadataFallsBackToPrevious() throws IOException {
+        store().save(state(1));
+        store().save(state(2));
+        Map<String, String> good = Safetensors.read(latestFile()).metadata();
+        List<NamedTensor> tensors = List.copyOf(Safetensors.read(latestFile()).tensors().values());
+        for (String[] change : new String[][] {{"epochs_done", "-3"}, {"global_step", "x"}, {"best_errors", null},
+                {"best_epoch", "-2"}, {"fingerprint", null}, {"format", "something.else"}, {"epochs_done", "99999999999"}}) {
+            Map<String, String> md = new java.util.LinkedHashMap<>(good);
+            if (change[1] == null) {
+                md.remove(change[0]);
+            } else {
+                md.put(change[0], change[1]);
+            }
+            Safetensors.write(latestFile(), md, tensors);
+            assertEquals(1, store().latest().orElseThrow().epochsDone(), change[0] + " = " + change[1]);
+        }
+    }
+
     private int readEpochs(Path file) throws IOException {
         return Integer.parseInt(Safetensors.read(file).metadata().get("epochs_done"));
     }
