@@ -65,6 +65,7 @@ public final class Trainer {
         if (evaluation != null) {
             Inference.checkCompatible(model, evaluation);
         }
+        objective.checkCompatible(model, train);
         Backend backend = model.backend();
         int n = train.size();
         int f = train.featureCount();

@@ -461,6 +461,23 @@ public abstract class EngineSuite {
     }
 
     @Test
+    @DisplayName("teacher logits that do not fit the transfer set or the student are refused before the first step")
+    void mismatchedTeacherLogitsAreRefusedBeforeTraining() {
+        Dataset data = PROBLEM.sample(100, 19);
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 10)) {
+            float[] before = m.parameters().get(0).value().toArray();
+            DistillConfig soft = DistillConfig.softTargets(4f, 0.5f);
+            IllegalArgumentException rows = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1, 10))
+                    .fit(m, data, new DistillationObjective(TeacherLogits.of(new float[99 * 10], 99, 10), soft), null));
+            assertEquals("distillation: teacher logits have 99 rows, the transfer set has 100 examples", rows.getMessage());
+            IllegalArgumentException classes = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1, 10))
+                    .fit(m, data, new DistillationObjective(TeacherLogits.of(new float[100 * 12], 100, 12), soft), null));
+            assertEquals("distillation: teacher logits have 12 classes, the student has 10 outputs", classes.getMessage());
+            assertArrayEquals(before, m.parameters().get(0).value().toArray(), "no step was taken");
+        }
+    }
+
+    @Test
     @DisplayName("gradient clipping scales the whole gradient to the clip norm when it is larger, and leaves it alone otherwise")
     void gradientClipping() {
         Dataset data = PROBLEM.sample(64, 18);
