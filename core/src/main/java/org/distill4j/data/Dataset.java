@@ -11,7 +11,8 @@ import java.util.function.IntPredicate;
  * example, a class index in {@code [0, classCount)} or {@code -1} for an unlabelled example.
  *
  * <p>The arrays passed to the constructor are taken over, not copied, because datasets can be large; callers must
- * not change them afterwards. Every method that returns a dataset returns a new one with its own arrays; labels
+ * not change them afterwards. Features must be finite: a NaN or infinity is refused when the dataset is made, naming
+ * the example and feature, rather than turning a training run's loss into NaN later. Every method that returns a dataset returns a new one with its own arrays; labels
  * keep their class indices (subsets are not renumbered) and the class count stays the same.
  */
 public final class Dataset {
@@ -64,11 +65,25 @@ public final class Dataset {
                         + " (or -1 for unlabelled)");
             }
         }
+        requireFinite(features, featureCount);
         this.features = features;
         this.featureCount = featureCount;
         this.labels = labels;
         this.classCount = classCount;
         this.imageShape = imageShape;
+    }
+
+    /**
+     * Throws an {@link IllegalArgumentException} naming the first NaN or infinity in {@code values}, a row-major
+     * matrix of examples with {@code featureCount} features each.
+     */
+    public static void requireFinite(float[] values, int featureCount) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("feature " + i % featureCount + " of example " + i / featureCount + " is "
+                        + values[i] + "; features must be finite (drop or impute missing values)");
+            }
+        }
     }
 
     /** A dataset whose examples are not images. */

@@ -3,6 +3,8 @@ package org.distill4j.distill;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
+import org.distill4j.data.Dataset;
+import org.distill4j.nn.Sequential;
 import org.distill4j.train.Batch;
 import org.distill4j.train.LossTerms;
 import org.distill4j.train.Objective;
@@ -66,6 +68,12 @@ public final class DistillationObjective implements Objective {
         }
         double total = (alpha > 0f ? alpha * hard : 0) + (alpha < 1f ? (1 - alpha) * soft : 0);
         return new LossTerms(total, hard, soft);
+    }
+
+    /** The teacher logits must have a row per example of {@code data} and a column per output of {@code model}. */
+    @Override
+    public void checkCompatible(Sequential model, Dataset data) {
+        teacher.checkFits(data.size(), model.outputSize(), "distillation");
     }
 
     @Override

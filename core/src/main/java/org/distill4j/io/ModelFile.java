@@ -1,8 +1,11 @@
 package org.distill4j.io;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +61,36 @@ public final class ModelFile {
         return Safetensors.read(file).metadata();
     }
 
+    /**
+     * Checks each built-in linear layer's sizes against the shapes of its tensors in the file before anything is
+     * allocated, so an architecture that claims a huge layer fails here rather than with an OutOfMemoryError.
+     * Malformed entries are left to {@link Sequential#fromArchitecture} to report.
+     */
+    private static void checkLinearShapes(JsonObject arch, SafetensorsFile sf, LayerRegistry registry) throws DataFormatException {
+        JsonElement layers = arch.get("layers");
+        if (layers == null || !layers.isJsonArray()) {
+            return;
+        }
+        JsonArray list = layers.getAsJsonArray();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof JsonObject layer) || !(layer.get("type") instanceof JsonPrimitive type)
+                    || !type.isString() || !registry.isBuiltInLinear(type.getAsString())
+                    || !(layer.get("config") instanceof JsonObject config)) {
+                continue;
+            }
+            int in;
+            int out;
+            try {
+                in = LayerRegistry.intField(config, "in");
+                out = LayerRegistry.intField(config, "out");
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(sf.source(), "__metadata__.architecture layer " + i + ": " + e.getMessage());
+            }
+            sf.tensor("layers." + i + ".weight", in, out);
+            sf.tensor("layers." + i + ".bias", out);
+        }
+    }
+
     static Sequential fromFile(Backend backend, SafetensorsFile sf, LayerRegistry registry) throws DataFormatException {
         String source = sf.source();
         Map<String, String> md = sf.metadata();
@@ -73,6 +106,7 @@ public final class ModelFile {
         } catch (JsonParseException | IllegalStateException e) {
             throw new DataFormatException(source, "__metadata__.architecture is not a JSON object: " + e.getMessage());
         }
+        checkLinearShapes(arch, sf, registry);
         Sequential model;
         try {
             model = Sequential.fromArchitecture(backend, arch, registry);

@@ -24,6 +24,15 @@ public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, floa
                 throw new IllegalArgumentException("layer sizes must be >= 1, found " + s);
             }
         }
+        if (!(inputDropout >= 0f && inputDropout < 1f)) {
+            throw new IllegalArgumentException("input dropout must be in [0, 1), found " + inputDropout);
+        }
+        if (!(hiddenDropout >= 0f && hiddenDropout < 1f)) {
+            throw new IllegalArgumentException("hidden dropout must be in [0, 1), found " + hiddenDropout);
+        }
+        if (!(maxNorm >= 0f) || Float.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("max-norm must be >= 0 and finite (0 = none), found " + maxNorm);
+        }
         sizes = sizes.clone();
     }
 

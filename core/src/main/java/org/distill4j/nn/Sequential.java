@@ -1,6 +1,7 @@
 package org.distill4j.nn;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,20 +126,35 @@ public final class Sequential implements AutoCloseable {
         return o;
     }
 
-    /** Builds an untrained model (zero weights) from {@link #architecture()} JSON. */
+    /**
+     * Builds an untrained model (zero weights) from {@link #architecture()} JSON. Malformed JSON (a missing or
+     * mistyped field, a size that is not a positive integer) is an {@link IllegalArgumentException} naming it.
+     */
     public static Sequential fromArchitecture(Backend backend, JsonObject arch, LayerRegistry registry) {
-        if (!arch.has("inputSize") || !arch.has("layers") || !arch.get("layers").isJsonArray()) {
-            throw new IllegalArgumentException("model architecture needs 'inputSize' and a 'layers' array, found " + arch);
+        JsonElement input = arch.get("inputSize");
+        JsonElement layerList = arch.get("layers");
+        if (input == null || layerList == null || !layerList.isJsonArray()) {
+            throw new IllegalArgumentException("model architecture needs 'inputSize' and a 'layers' array");
         }
-        int inputSize = arch.get("inputSize").getAsInt();
+        int inputSize = LayerRegistry.positiveInt(input, "model architecture 'inputSize'");
+        JsonArray arr = layerList.getAsJsonArray();
         List<Layer> layers = new ArrayList<>();
         try {
-            JsonArray arr = arch.getAsJsonArray("layers");
             for (int i = 0; i < arr.size(); i++) {
+                String where = "model architecture layer " + i;
+                if (!arr.get(i).isJsonObject()) {
+                    throw new IllegalArgumentException(where + " is not a JSON object");
+                }
                 JsonObject lo = arr.get(i).getAsJsonObject();
-                String type = lo.get("type").getAsString();
-                JsonObject config = lo.has("config") ? lo.getAsJsonObject("config") : new JsonObject();
-                layers.add(registry.create(backend, type, "layers." + i, config));
+                JsonElement type = lo.get("type");
+                if (type == null || !type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString()) {
+                    throw new IllegalArgumentException(where + " lacks a string 'type'");
+                }
+                JsonElement config = lo.has("config") ? lo.get("config") : new JsonObject();
+                if (!config.isJsonObject()) {
+                    throw new IllegalArgumentException(where + " 'config' is not a JSON object");
+                }
+                layers.add(registry.create(backend, type.getAsString(), "layers." + i, config.getAsJsonObject()));
             }
             return new Sequential(backend, inputSize, layers);
         } catch (RuntimeException e) {

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Backends;
+import org.distill4j.data.Dataset;
 import org.distill4j.io.ModelFile;
 import org.distill4j.nn.Sequential;
 
 /**
  * A trained model ready for an application: load it once, then call {@link #predict} or
- * {@link #probabilities} from any number of threads. Closing it frees the model and, if it
+ * {@link #probabilities} from any number of threads. Features must be finite: a NaN or infinity is
+ * refused with an {@link IllegalArgumentException} naming it, never turned into a prediction. Closing it frees the model and, if it
  * made one, the backend.
  *
  * <pre>{@code
@@ -77,6 +79,7 @@ public final class Classifier implements AutoCloseable {
         if (n < 1 || features.length != (long) n * model.inputSize()) {
             throw new IllegalArgumentException("expected " + n + " x " + model.inputSize() + " features, found " + features.length);
         }
+        Dataset.requireFinite(features, model.inputSize());
         return features;
     }
 

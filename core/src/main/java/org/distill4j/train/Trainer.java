@@ -65,6 +65,7 @@ public final class Trainer {
         if (evaluation != null) {
             Inference.checkCompatible(model, evaluation);
         }
+        objective.checkCompatible(model, train);
         Backend backend = model.backend();
         int n = train.size();
         int f = train.featureCount();
@@ -123,6 +124,7 @@ public final class Trainer {
                     }
                     if (augmentation != null) {
                         augmentation.apply(hostX, rows, f, new SplittableRandom(mix(config.seed(), globalStep, 0x5A)));
+                        requireFiniteBatch(hostX, rows, f, indices, epoch, s);
                     }
                     double progress = (epoch + (double) s / stepsPerEpoch) / config.epochs();
                     rate = lr.rate(progress);
@@ -191,6 +193,16 @@ public final class Trainer {
                     (System.nanoTime() - start) / 1e9, stoppedEarly);
             listeners.forEach(l -> l.onEnd(result));
             return result;
+        }
+    }
+
+    /** Features are checked when a dataset is made; an augmentation could still produce a NaN or infinity. */
+    private static void requireFiniteBatch(float[] x, int rows, int f, int[] indices, int epoch, int step) {
+        for (int i = 0; i < rows * f; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalStateException(String.format("the augmentation made feature %d of example %d %s at epoch %d, step %d;"
+                        + " an augmentation must keep features finite", i % f, indices[i / f], x[i], epoch + 1, step + 1));
+            }
         }
     }
 

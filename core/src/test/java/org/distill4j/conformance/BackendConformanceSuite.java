@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The conformance suite every backend runs: each op of {@link Backend} against a float64 reference
  * (EJML for gemm) on random and adversarial inputs, loss gradients against finite differences,
- * argument validation and tensor lifetimes. Tolerances are in {@link Tolerances}.
+ * argument validation, tensor lifetimes and use from several threads at once. Tolerances are in {@link Tolerances}.
  *
  * <p>A backend module runs it with a one-line subclass in its tests:
  * <pre>{@code
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceSuite implements MemorySpec, ValidationSpec, ElementwiseSpec,
-        LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec {
+        LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec, ConcurrencySpec {
     private final BackendProvider provider;
     private final BackendConfig config;
     /** Set to {@code true} to print, per op, how much of its tolerance the worst element used. */

@@ -132,4 +132,16 @@ class DatasetTest {
                 "java.util.Random's algorithm is specified, so this order is fixed on every JVM");
         assertEquals(0, Dataset.shuffledOrder(0, 1).length);
     }
+
+    @Test
+    void nonFiniteFeaturesAreRefusedNamingExampleAndFeature() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] x = new float[12];
+            x[7] = bad;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dataset(x, 3, new int[4], 2));
+            assertEquals("feature 1 of example 2 is " + bad + "; features must be finite (drop or impute missing values)", e.getMessage());
+        }
+        float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f};
+        assertEquals(2, new Dataset(extremes, 2, new int[2], 2).size(), "large and tiny finite values are features like any other");
+    }
 }

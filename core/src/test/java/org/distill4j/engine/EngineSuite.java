@@ -13,10 +13,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
+import org.distill4j.backend.Scope;
+import org.distill4j.backend.Tensor;
 import org.distill4j.data.Dataset;
 import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
@@ -28,10 +31,14 @@ import org.distill4j.nn.LayerRegistry;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Parameter;
 import org.distill4j.nn.Sequential;
+import org.distill4j.train.Batch;
 import org.distill4j.train.Checkpoints;
+import org.distill4j.train.Classifier;
 import org.distill4j.train.Evaluation;
 import org.distill4j.train.HardLabelObjective;
 import org.distill4j.train.Inference;
+import org.distill4j.train.LossTerms;
+import org.distill4j.train.Objective;
 import org.distill4j.train.TrainConfig;
 import org.distill4j.train.TrainState;
 import org.distill4j.train.Trainer;
@@ -319,6 +326,206 @@ public abstract class EngineSuite {
                 pool.shutdown();
             }
         }
+    }
+
+    @Test
+    @DisplayName("many threads calling one loaded Classifier get exactly the sequential predictions and probabilities")
+    void concurrentClassifierIsExact(@TempDir Path dir) throws Exception {
+        Dataset data = PROBLEM.sample(120, 14);
+        Path file = dir.resolve("embedded.safetensors");
+        try (Sequential m = MlpSpec.parse(STUDENT).withDropout(0.1f, 0.2f).build(backend, 6)) {
+            new Trainer(config(2, 6)).fit(m, PROBLEM.sample(200, 15), new HardLabelObjective(), null);
+            ModelFile.save(m, file, Map.of());
+        }
+        int before = backend.liveTensors();
+        try (Classifier classifier = Classifier.load(file, backend)) {
+            int loaded = backend.liveTensors();
+            int n = data.size();
+            float[][] rows = new float[n][data.featureCount()];
+            int[] expected = new int[n];
+            float[][] expectedProbabilities = new float[n][];
+            for (int i = 0; i < n; i++) {
+                data.features(i, rows[i]);
+                expected[i] = classifier.predict(rows[i]);
+                expectedProbabilities[i] = classifier.probabilities(rows[i]);
+            }
+            float[] all = new float[n * data.featureCount()];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(rows[i], 0, all, i * data.featureCount(), data.featureCount());
+            }
+            assertArrayEquals(expected, classifier.predictBatch(all, n), "a batch predicts what single calls predict");
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> calls = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int offset = t * 17;
+                    calls.add(pool.submit(() -> {
+                        for (int round = 0; round < 5; round++) {
+                            for (int k = 0; k < n; k++) {
+                                int i = (k + offset) % n;
+                                assertEquals(expected[i], classifier.predict(rows[i]), "example " + i);
+                                assertArrayEquals(expectedProbabilities[i], classifier.probabilities(rows[i]), "example " + i);
+                            }
+                            assertArrayEquals(expected, classifier.predictBatch(all, n));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : calls) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(loaded, backend.liveTensors(), "no tensor left behind by any call");
+        }
+        assertEquals(before, backend.liveTensors(), "closing the classifier frees its model");
+    }
+
+    @Test
+    @DisplayName("NaN or infinite features are refused where they enter: dataset, augmentation (at its step), classifier")
+    void nonFiniteFeaturesAreRefused(@TempDir Path dir) throws Exception {
+        float[] x = new float[50 * 40];
+        x[17 * 40 + 3] = Float.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dataset(x, 40, new int[50], 10));
+        assertEquals("feature 3 of example 17 is NaN; features must be finite (drop or impute missing values)", e.getMessage());
+        x[17 * 40 + 3] = 0;
+        x[49 * 40] = Float.NEGATIVE_INFINITY;
+        assertThrows(IllegalArgumentException.class, () -> new Dataset(x, 40, new int[50], 10));
+
+        Dataset data = PROBLEM.sample(100, 16);
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 7)) {
+            int[] calls = {0};
+            IllegalStateException augmented = assertThrows(IllegalStateException.class, () -> new Trainer(config(2, 7))
+                    .augmentation((batch, rows, f, random) -> {
+                        if (++calls[0] == 2) {
+                            batch[f + 5] = Float.POSITIVE_INFINITY;
+                        }
+                    })
+                    .fit(m, data, new HardLabelObjective(), null));
+            assertTrue(augmented.getMessage().startsWith("the augmentation made feature 5 of example "), augmented.getMessage());
+            assertTrue(augmented.getMessage().contains(" Infinity at epoch 1, step 2;"), augmented.getMessage());
+
+            Path file = dir.resolve("m.safetensors");
+            ModelFile.save(m, file, Map.of());
+            try (Classifier classifier = Classifier.load(file, backend)) {
+                float[] row = new float[40];
+                row[39] = Float.NaN;
+                e = assertThrows(IllegalArgumentException.class, () -> classifier.predict(row));
+                assertTrue(e.getMessage().startsWith("feature 39 of example 0 is NaN"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a loss that becomes non-finite stops the run at the step whose batch caused it, naming epoch and step")
+    void nonFiniteLossStopsAtItsStep() {
+        Dataset clean = PROBLEM.sample(256, 17);
+        float[] x = new float[256 * 40];
+        for (int i = 0; i < 256; i++) {
+            clean.features(i, x, i * 40);
+        }
+        int poisoned = 201;
+        java.util.Arrays.fill(x, poisoned * 40, poisoned * 40 + 40, Float.MAX_VALUE);
+        Dataset data = new Dataset(x, 40, clean.labels(), 10);
+        List<String> steps = new ArrayList<>();
+        Objective recording = new Objective() {
+            private final HardLabelObjective inner = new HardLabelObjective();
+            private int epoch;
+            private int step;
+
+            @Override
+            public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Scope scope) {
+                for (int i : batch.indices()) {
+                    if (i == poisoned) {
+                        steps.add("epoch " + (epoch + 1) + ", step " + (step + 1));
+                    }
+                }
+                if (++step == 256 / 64) {
+                    step = 0;
+                    epoch++;
+                }
+                return inner.compute(logits, batch, grad, scope);
+            }
+
+            @Override
+            public String describe() {
+                return inner.describe();
+            }
+        };
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 8)) {
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> new Trainer(config(3, 8)).fit(m, data, recording, null));
+            assertEquals(1, steps.size(), "the run stops at the first batch holding the poisoned example: " + steps);
+            assertTrue(e.getMessage().contains("at " + steps.get(0) + " "), steps.get(0) + " vs " + e.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("teacher logits that do not fit the transfer set or the student are refused before the first step")
+    void mismatchedTeacherLogitsAreRefusedBeforeTraining() {
+        Dataset data = PROBLEM.sample(100, 19);
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 10)) {
+            float[] before = m.parameters().get(0).value().toArray();
+            DistillConfig soft = DistillConfig.softTargets(4f, 0.5f);
+            IllegalArgumentException rows = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1, 10))
+                    .fit(m, data, new DistillationObjective(TeacherLogits.of(new float[99 * 10], 99, 10), soft), null));
+            assertEquals("distillation: teacher logits have 99 rows, the transfer set has 100 examples", rows.getMessage());
+            IllegalArgumentException classes = assertThrows(IllegalArgumentException.class, () -> new Trainer(config(1, 10))
+                    .fit(m, data, new DistillationObjective(TeacherLogits.of(new float[100 * 12], 100, 12), soft), null));
+            assertEquals("distillation: teacher logits have 12 classes, the student has 10 outputs", classes.getMessage());
+            assertArrayEquals(before, m.parameters().get(0).value().toArray(), "no step was taken");
+        }
+    }
+
+    @Test
+    @DisplayName("gradient clipping scales the whole gradient to the clip norm when it is larger, and leaves it alone otherwise")
+    void gradientClipping() {
+        Dataset data = PROBLEM.sample(64, 18);
+        float[] unclipped = firstUpdate(data, 0f);
+        double norm = norm(unclipped);
+        assertTrue(norm > 0.01, "the first step moves the weights: " + norm);
+        float clip = (float) (norm / 4);
+        float[] clipped = firstUpdate(data, clip);
+        assertEquals(clip, norm(clipped), 1e-4 * clip, "the update's global norm is the clip norm");
+        for (int i = 0; i < unclipped.length; i++) {
+            assertEquals(unclipped[i] * clip / norm, clipped[i], 1e-6 + 1e-4 * Math.abs(unclipped[i]), "weight " + i);
+        }
+        assertArrayEquals(unclipped, firstUpdate(data, (float) (norm * 2)), "a clip norm above the gradient's changes nothing");
+    }
+
+    /** The change of every weight after one plain SGD step (learning rate 1, no momentum) over all of {@code data}. */
+    private float[] firstUpdate(Dataset data, float clip) {
+        TrainConfig plain = TrainConfig.builder().epochs(1).batchSize(data.size()).learningRate(1f)
+                .schedule(TrainConfig.Schedule.CONSTANT).momentum(0f).gradClipNorm(clip).seed(9).build();
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 9)) {
+            List<float[]> before = new ArrayList<>();
+            for (Parameter p : m.parameters()) {
+                before.add(p.value().toArray());
+            }
+            new Trainer(plain).fit(m, data, new HardLabelObjective(), null);
+            int size = 0;
+            for (float[] b : before) {
+                size += b.length;
+            }
+            float[] delta = new float[size];
+            int at = 0;
+            for (int k = 0; k < before.size(); k++) {
+                float[] after = m.parameters().get(k).value().toArray();
+                for (int i = 0; i < after.length; i++) {
+                    delta[at++] = before.get(k)[i] - after[i];
+                }
+            }
+            return delta;
+        }
+    }
+
+    private static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        return Math.sqrt(s);
     }
 
     @Test

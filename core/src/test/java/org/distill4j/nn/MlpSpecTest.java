@@ -30,4 +30,17 @@ class MlpSpecTest {
         assertThrows(IllegalArgumentException.class, () -> new Dropout(1f));
         assertThrows(IllegalArgumentException.class, () -> new Dropout(-0.1f));
     }
+
+    @Test
+    void aSpecRejectsBadRegularisationBeforeAnyLayerIsBuilt() {
+        MlpSpec s = MlpSpec.parse("4-3-2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.withDropout(1.5f, 0f));
+        assertTrue(e.getMessage().startsWith("input dropout must be in [0, 1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> s.withDropout(0f, -0.5f));
+        assertTrue(e.getMessage().startsWith("hidden dropout must be in [0, 1)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.withDropout(Float.NaN, 0f));
+        e = assertThrows(IllegalArgumentException.class, () -> s.withMaxNorm(-1f));
+        assertTrue(e.getMessage().startsWith("max-norm must be >= 0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.withMaxNorm(Float.POSITIVE_INFINITY));
+    }
 }

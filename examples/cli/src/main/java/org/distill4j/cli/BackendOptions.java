@@ -24,6 +24,14 @@ final class BackendOptions {
         return c;
     }
 
+    /** Checks the options and that the chosen backend is available, without making it. */
+    void check() {
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
+        }
+        Backends.choose(Backends.discover(), config());
+    }
+
     Backend create() {
         return Backends.create(config());
     }

@@ -18,7 +18,20 @@ final class DataOptions {
     @Option(names = "--test-limit", description = "Use only the first N test examples.")
     Integer testLimit;
 
+    /** Checks the options before any file is read. */
+    void check() {
+        requirePositive(trainLimit, "--train-limit");
+        requirePositive(testLimit, "--test-limit");
+    }
+
+    private static void requirePositive(Integer n, String option) {
+        if (n != null && n < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, found " + n);
+        }
+    }
+
     Mnist.Split load() throws IOException {
+        check();
         Mnist.Split split = Mnist.load(dir);
         return new Mnist.Split(limit(split.train(), trainLimit, "--train-limit"), limit(split.test(), testLimit, "--test-limit"));
     }
@@ -27,9 +40,7 @@ final class DataOptions {
         if (n == null) {
             return d;
         }
-        if (n < 1) {
-            throw new IllegalArgumentException(option + " must be >= 1, found " + n);
-        }
+        requirePositive(n, option);
         return n >= d.size() ? d : d.slice(0, n);
     }
 }

@@ -65,9 +65,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Preset p = quick ? QUICK : FULL;
-        if (!(epochsScale > 0)) {
-            throw new IllegalArgumentException("--epochs-scale must be > 0");
+        if (!(epochsScale > 0) || Double.isInfinite(epochsScale)) {
+            throw new IllegalArgumentException("--epochs-scale must be > 0, found " + epochsScale);
         }
+        RunDirectory.checkName(name);
+        backendOptions.check();
         FetchCommand.ensureMnist(dataDir);
         Mnist.Split split = Mnist.load(dataDir);
         Dataset train = DataOptions.limit(split.train(), p.trainExamples(), "train examples");

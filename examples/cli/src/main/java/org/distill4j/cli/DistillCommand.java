@@ -16,6 +16,7 @@ import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.ModelFile;
+import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Evaluation;
 import org.distill4j.train.Inference;
@@ -81,52 +82,69 @@ final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Every option is checked, and the inputs that decide the shapes read, before any run folder or backend is made.
         DistillConfig distill = matchLogits ? new DistillConfig(temperature, alpha, DistillConfig.Mode.MATCH_LOGITS)
                 : DistillConfig.softTargets(temperature, alpha);
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
+        MlpSpec spec = student.mlp();
+        int classes = spec.classes();
         if (teachers.isEmpty() == (teacherLogitsFile == null)) {
             throw new IllegalArgumentException("give either --teacher (one or more model files) or --teacher-logits FILE.npy");
         }
         if (omitClasses != null && onlyClasses != null) {
             throw new IllegalArgumentException("--omit-classes and --only-classes cannot be combined");
         }
+        checkClasses(omitClasses, classes, "--omit-classes");
+        checkClasses(onlyClasses, classes, "--only-classes");
         if (resume && name == null) {
             throw new IllegalArgumentException("--resume needs --name of the run to continue");
         }
+        RunDirectory.checkName(name);
         for (Path t : teachers) {
             if (!Files.isRegularFile(t)) {
                 throw new IllegalArgumentException("teacher model file not found: " + t);
             }
         }
+        if (teacherLogitsFile != null && !Files.isRegularFile(teacherLogitsFile)) {
+            throw new IllegalArgumentException("--teacher-logits file not found: " + teacherLogitsFile);
+        }
         List<int[]> adjustClasses = new ArrayList<>();
         List<Float> adjustDeltas = new ArrayList<>();
-        for (String spec : biasAdjust) {
-            parseBiasAdjust(spec, adjustClasses, adjustDeltas);
+        for (String adjust : biasAdjust) {
+            parseBiasAdjust(adjust, adjustClasses, adjustDeltas);
         }
+        for (int[] c : adjustClasses) {
+            checkClasses(c, classes, "--bias-adjust");
+        }
+        backendOptions.check();
         Mnist.Split split = data.load();
         Dataset train = split.train();
-        int classes = student.mlp().classes();
+        if (spec.inputSize() != train.featureCount()) {
+            throw new IllegalArgumentException("--model " + spec.widths() + " takes " + spec.inputSize()
+                    + " inputs, but the data have " + train.featureCount() + " features per example");
+        }
+        int[] transferIndices = omitClasses != null ? train.indicesWithoutClasses(omitClasses)
+                : onlyClasses != null ? train.indicesOnlyClasses(onlyClasses) : null;
+        if (transferIndices != null && transferIndices.length == 0) {
+            throw new IllegalArgumentException("the transfer set is empty after choosing classes");
+        }
+        TeacherLogits imported = teacherLogitsFile != null ? TeacherLogits.load(teacherLogitsFile, train.size(), classes) : null;
         RunDirectory run = RunDirectory.create(runs, name, "distill");
 
         try (Backend backend = backendOptions.create()) {
-            TeacherLogits logits = teacherLogits(backend, train, classes);
+            TeacherLogits logits = imported != null ? imported : teacherLogits(backend, train, classes);
             if (saveTeacherLogits != null) {
                 logits.save(saveTeacherLogits);
                 System.out.println("teacher logits saved to " + saveTeacherLogits);
             }
-            int[] transferIndices = omitClasses != null ? train.indicesWithoutClasses(omitClasses)
-                    : onlyClasses != null ? train.indicesOnlyClasses(onlyClasses) : null;
             Dataset transfer = transferIndices != null ? train.subset(transferIndices) : train;
             TeacherLogits transferLogits = transferIndices != null ? logits.subset(transferIndices) : logits;
             if (unlabelled) {
                 transfer = transfer.unlabelled();
             }
-            if (transfer.size() == 0) {
-                throw new IllegalArgumentException("the transfer set is empty after choosing classes");
-            }
             JsonObject cfg = new JsonObject();
             cfg.addProperty("command", "distill");
-            cfg.addProperty("student", student.mlp().widths());
+            cfg.addProperty("student", spec.widths());
             cfg.addProperty("temperature", temperature);
             cfg.addProperty("alpha", alpha);
             cfg.addProperty("mode", distill.mode().name());
@@ -139,7 +157,7 @@ final class DistillCommand implements Callable<Integer> {
             cfg.add("training", config.toJson());
             run.writeConfig(cfg);
 
-            Workflows.Trained t = Workflows.train(backend, student.mlp(), transfer, split.test(),
+            Workflows.Trained t = Workflows.train(backend, spec, transfer, split.test(),
                     new DistillationObjective(transferLogits, distill), config, run, "student", resume, System.out);
             try (Sequential model = t.model()) {
                 System.out.print(t.test().format());
@@ -160,10 +178,19 @@ final class DistillCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TeacherLogits teacherLogits(Backend backend, Dataset train, int classes) throws Exception {
-        if (teacherLogitsFile != null) {
-            return TeacherLogits.load(teacherLogitsFile, train.size(), classes);
+    /** Throws unless every class is one of the student's {@code classes} outputs. */
+    static void checkClasses(int[] chosen, int classes, String option) {
+        if (chosen == null) {
+            return;
         }
+        for (int c : chosen) {
+            if (c < 0 || c >= classes) {
+                throw new IllegalArgumentException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
+            }
+        }
+    }
+
+    private TeacherLogits teacherLogits(Backend backend, Dataset train, int classes) throws Exception {
         List<TeacherLogits> members = new ArrayList<>();
         for (Path file : teachers) {
             try (Sequential teacher = ModelFile.load(backend, file)) {

@@ -1,5 +1,7 @@
 package org.distill4j.cli;
 
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the evaluation as JSON.")
     boolean json;
 
+    /** Throws a {@link NoSuchFileException} naming {@code file} unless it is a regular file. */
+    static void requireFile(Path file) throws NoSuchFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        for (Path file : modelFiles) {
+            requireFile(file);
+        }
+        backendOptions.check();
         Dataset test = data.load().test();
         List<TeacherLogits> members = new ArrayList<>();
         int classes = 0;

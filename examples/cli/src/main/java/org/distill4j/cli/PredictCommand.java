@@ -29,6 +29,16 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(temperature > 0) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--temperature must be > 0 and finite, found " + temperature);
+        }
+        for (int i : indices) {
+            if (i < 0) {
+                throw new IllegalArgumentException("--index " + i + " is negative; test-set indices start at 0");
+            }
+        }
+        EvalCommand.requireFile(modelFile);
+        backendOptions.check();
         Dataset test = data.load().test();
         try (Backend backend = backendOptions.create(); Sequential model = ModelFile.load(backend, modelFile)) {
             float[] x = new float[test.featureCount()];

@@ -14,12 +14,17 @@ record RunDirectory(Path path) {
     static RunDirectory create(Path runsRoot, String name, String defaultPrefix) throws IOException {
         String n = name != null ? name
                 : defaultPrefix + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        if (n.contains("/") || n.contains("..") || n.isBlank()) {
-            throw new IllegalArgumentException("run name must be a plain folder name, found '" + n + "'");
-        }
+        checkName(n);
         Path p = runsRoot.resolve(n);
         Files.createDirectories(p);
         return new RunDirectory(p);
+    }
+
+    /** Throws unless {@code name} (null: a generated one) is a plain folder name. */
+    static void checkName(String name) {
+        if (name != null && (name.contains("/") || name.contains("\\") || name.contains("..") || name.isBlank())) {
+            throw new IllegalArgumentException("--name must be a plain folder name, found '" + name + "'");
+        }
     }
 
     Path file(String name) {

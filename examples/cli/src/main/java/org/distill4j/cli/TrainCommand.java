@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.Mnist;
+import org.distill4j.nn.MlpSpec;
 import org.distill4j.train.HardLabelObjective;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -31,15 +32,23 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Every option is checked, and the data read, before any run folder or backend is made.
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
+        MlpSpec spec = model.mlp();
         if (resume && name == null) {
             throw new IllegalArgumentException("--resume needs --name of the run to continue");
         }
+        RunDirectory.checkName(name);
+        backendOptions.check();
         Mnist.Split split = data.load();
+        if (spec.inputSize() != split.train().featureCount()) {
+            throw new IllegalArgumentException("--model " + spec.widths() + " takes " + spec.inputSize()
+                    + " inputs, but the data have " + split.train().featureCount() + " features per example");
+        }
         RunDirectory run = RunDirectory.create(runs, name, "train");
         JsonObject cfg = new JsonObject();
         cfg.addProperty("command", "train");
-        cfg.addProperty("model", model.mlp().widths());
+        cfg.addProperty("model", spec.widths());
         cfg.addProperty("inputDropout", model.inputDropout);
         cfg.addProperty("hiddenDropout", model.hiddenDropout);
         cfg.addProperty("maxNorm", model.maxNorm);
@@ -47,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
         cfg.addProperty("trainExamples", split.train().size());
         run.writeConfig(cfg);
         try (Backend backend = backendOptions.create()) {
-            Workflows.Trained t = Workflows.train(backend, model.mlp(), split.train(), split.test(), new HardLabelObjective(),
+            Workflows.Trained t = Workflows.train(backend, spec, split.train(), split.test(), new HardLabelObjective(),
                     config, run, "model", resume, System.out);
             try (var m = t.model()) {
                 System.out.print(t.test().format());
