@@ -35,7 +35,7 @@ extern "C" __global__ void mul(const float* a, const float* b, float* out, int n
 extern "C" __global__ void relu(const float* x, float* out, int n) {
     const long long i = global_index();
     if (i < n) {
-        out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        out[i] = x[i] > 0.0f || isnan(x[i]) ? x[i] : 0.0f;
     }
 }
 

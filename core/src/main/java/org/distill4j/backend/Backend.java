@@ -137,7 +137,7 @@ public abstract class Backend implements AutoCloseable {
 
     // ------------------------------------------------------------------ activations
 
-    /** {@code out = max(x, 0)}; {@code out} may be {@code x}. */
+    /** {@code out = max(x, 0)}, NaN staying NaN (as {@link Math#max}); {@code out} may be {@code x}. */
     public final void relu(Tensor x, Tensor out) {
         check(x, out);
         sameSize("relu", x, out);

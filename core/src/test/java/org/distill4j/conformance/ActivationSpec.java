@@ -11,6 +11,7 @@ import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /** relu, reluBackward and dropout. */
@@ -49,6 +50,20 @@ interface ActivationSpec extends ConformanceContext {
             }
         }
         return tests.stream();
+    }
+
+    @Test
+    @DisplayName("relu propagates NaN and infinities, so a numerical fault upstream still reaches the loss")
+    default void reluPropagatesNaN() {
+        float[] xs = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f, 2f};
+        try (Scope s = backend().newScope()) {
+            Tensor x = s.tensor(xs, xs.length);
+            Tensor out = s.tensor(xs.length);
+            backend().relu(x, out);
+            float[] got = out.toArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, 0f, 2f}, got,
+                    "relu of [NaN, +inf, -inf, -1, 2]");
+        }
     }
 
     @TestFactory

@@ -33,7 +33,7 @@ __kernel void mul(__global const float* a, __global const float* b, __global flo
 __kernel void relu(__global const float* x, __global float* out, const int n) {
     const int i = get_global_id(0);
     if (i < n) {
-        out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        out[i] = x[i] > 0.0f || isnan(x[i]) ? x[i] : 0.0f;
     }
 }
 
