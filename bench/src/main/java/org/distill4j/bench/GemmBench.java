@@ -1,6 +1,7 @@
 package org.distill4j.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Tensor;
@@ -54,6 +55,7 @@ public class GemmBench {
     public int threads;
 
     private Runnable multiply;
+    private Supplier<float[]> result;
     private AutoCloseable resources;
 
     @Setup(Level.Trial)
@@ -68,6 +70,11 @@ public class GemmBench {
                 FloatPointer pb = OpenBlas.copy(b);
                 FloatPointer pc = new FloatPointer((long) s.m() * s.n());
                 multiply = () -> OpenBlas.sgemm(s, pa, pb, pc);
+                result = () -> {
+                    float[] c = new float[s.m() * s.n()];
+                    pc.get(c);
+                    return c;
+                };
                 resources = () -> {
                     pa.close();
                     pb.close();
@@ -79,6 +86,7 @@ public class GemmBench {
                 FMatrixRMaj mb = FMatrixRMaj.wrap(s.bRows(), s.bCols(), b);
                 FMatrixRMaj mc = new FMatrixRMaj(s.m(), s.n());
                 multiply = impl.equals("ejml") ? ejml(s, ma, mb, mc) : ejmlConcurrent(s, ma, mb, mc);
+                result = () -> mc.data.clone();
                 resources = () -> { };
             }
             default -> {
@@ -90,6 +98,7 @@ public class GemmBench {
                     backend.gemm(s.transA(), s.transB(), 1f, ta, tb, 0f, tc);
                     backend.synchronize();
                 };
+                result = tc::toArray;
                 resources = () -> {
                     ta.close();
                     tb.close();
@@ -124,6 +133,11 @@ public class GemmBench {
     @Benchmark
     public void gemm() {
         multiply.run();
+    }
+
+    /** C after the last multiply, row-major (for tests that check every implementation computes the same product). */
+    float[] result() {
+        return result.get();
     }
 
     @TearDown(Level.Trial)
