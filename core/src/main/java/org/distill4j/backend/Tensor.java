@@ -80,8 +80,12 @@ public abstract class Tensor implements AutoCloseable {
         return Arrays.toString(shape);
     }
 
-    /** Copies {@code src} (exactly {@link #size()} floats, row-major) into this tensor. */
+    /** Copies {@code src}, which must hold exactly {@link #size()} floats (row-major), into this tensor. */
     public final void copyFrom(float[] src) {
+        if (src.length != size) {
+            throw new IllegalArgumentException("copyFrom: tensor " + shapeString() + " has " + size
+                    + " elements, array has " + src.length + " (use copyFrom(array, offset) to copy part of an array)");
+        }
         copyFrom(src, 0);
     }
 

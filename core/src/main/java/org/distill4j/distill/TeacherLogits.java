@@ -9,6 +9,7 @@ import org.distill4j.io.Npy;
 import org.distill4j.io.NpyArray;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Inference;
+import org.distill4j.train.Probabilities;
 
 /**
  * A teacher's logits for every example of a transfer set, row-major {@code [rows, classes]},
@@ -89,16 +90,9 @@ public final class TeacherLogits {
                         mean[c] += m.logits[base + c];
                     }
                 } else {
-                    double max = Double.NEGATIVE_INFINITY;
+                    double[] p = Probabilities.softmax(m.logits, base, classes, temperature);
                     for (int c = 0; c < classes; c++) {
-                        max = Math.max(max, m.logits[base + c] / (double) temperature);
-                    }
-                    double sum = 0;
-                    for (int c = 0; c < classes; c++) {
-                        sum += Math.exp(m.logits[base + c] / (double) temperature - max);
-                    }
-                    for (int c = 0; c < classes; c++) {
-                        mean[c] += Math.exp(m.logits[base + c] / (double) temperature - max) / sum;
+                        mean[c] += p[c];
                     }
                 }
             }

@@ -65,22 +65,12 @@ public final class Classifier implements AutoCloseable {
 
     /** Class probabilities of one example (softmax at temperature 1). */
     public float[] probabilities(float[] features) {
-        float[] z = model.logits(check(features, 1), 1);
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v);
+        double[] p = Probabilities.softmax(model.logits(check(features, 1), 1), 1.0);
+        float[] out = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = (float) p[i];
         }
-        double sum = 0;
-        double[] e = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            e[i] = Math.exp(z[i] - max);
-            sum += e[i];
-        }
-        float[] p = new float[z.length];
-        for (int i = 0; i < z.length; i++) {
-            p[i] = (float) (e[i] / sum);
-        }
-        return p;
+        return out;
     }
 
     private float[] check(float[] features, int n) {

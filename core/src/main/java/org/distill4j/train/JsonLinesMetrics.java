@@ -12,13 +12,15 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Appends one JSON object per line to a metrics file: a {@code start} record, one {@code epoch}
- * record per epoch (losses, learning rate, evaluation, seconds) and an {@code end} record.
+ * record per epoch (losses, learning rate, evaluation, seconds) and an {@code end} record, each
+ * with the run's {@code name}, so several runs can share one file.
  * Each line is flushed as written, so a crashed run keeps its history.
  */
 public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
     private final Gson gson = new Gson();
     private final BufferedWriter out;
     private final Path path;
+    private String runName = "";
 
     public JsonLinesMetrics(Path path) {
         this.path = path;
@@ -40,6 +42,7 @@ public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
 
     @Override
     public void onStart(TrainInfo info) {
+        runName = info.name();
         JsonObject o = gson.toJsonTree(info).getAsJsonObject();
         o.addProperty("event", "start");
         write(o);
@@ -49,6 +52,7 @@ public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
     public void onEpoch(EpochReport e) {
         JsonObject o = new JsonObject();
         o.addProperty("event", "epoch");
+        o.addProperty("name", runName);
         o.addProperty("epoch", e.epoch() + 1);
         o.addProperty("epochs", e.epochs());
         o.addProperty("loss", e.meanLoss().total());
@@ -67,6 +71,7 @@ public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
     public void onEnd(TrainResult r) {
         JsonObject o = new JsonObject();
         o.addProperty("event", "end");
+        o.addProperty("name", runName);
         o.addProperty("epochsRun", r.epochsRun());
         o.addProperty("bestEpoch", r.bestEpoch() + 1);
         o.addProperty("seconds", r.seconds());

@@ -112,13 +112,13 @@ interface ActivationSpec extends ConformanceContext {
             double[] expectedOut = new double[n];
             double[] outTol = new double[n];
             for (int i = 0; i < n; i++) {
-                maskTol[i] = Tolerances.elementwise(expectedMask[i]);
+                maskTol[i] = Tolerances.formula(expectedMask[i]);
                 expectedOut[i] = xs[i] * expectedMask[i];
-                outTol[i] = Tolerances.elementwise(Math.abs(expectedOut[i]));
+                outTol[i] = Tolerances.formula(Math.abs(expectedOut[i]));
             }
-            Check.close(name + ", mask", "keep/drop pattern exact, kept value within Tolerances.elementwise",
+            Check.close(name + ", mask", "keep/drop pattern exact, kept value within Tolerances.formula",
                     1, expectedMask, maskTol, mask.toArray());
-            Check.close(name + ", out", "Tolerances.elementwise", 1, expectedOut, outTol, out.toArray());
+            Check.close(name + ", out", "Tolerances.formula", 1, expectedOut, outTol, out.toArray());
         }
     }
 }

@@ -24,14 +24,19 @@ import org.junit.jupiter.api.TestInstance;
  * {@code super(new CpuBackendProvider(), BackendConfig.named("cpu").withOption("cpu", "simd", "false"))}.
  *
  * <p>The provider is probed once per class; when it is unavailable (no GPU, no driver) the reason is
- * printed and every test is skipped, never passed. The backend is made once per class and closed
- * after the last test.
+ * printed and every test is reported skipped with it, never passed. The backend is made once per
+ * class and closed after the last test. With {@code -Ddistill4j.conformance.margins=true} it prints,
+ * per op, how much of its tolerance the worst element used.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceSuite implements MemorySpec, ValidationSpec, ElementwiseSpec,
         LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec {
     private final BackendProvider provider;
     private final BackendConfig config;
+    /** Set to {@code true} to print, per op, how much of its tolerance the worst element used. */
+    public static final String MARGINS_PROPERTY = "distill4j.conformance.margins";
+
+    private Availability availability;
     private Backend backend;
 
     /** Runs the suite on {@code provider}'s backend with no options. */
@@ -47,17 +52,24 @@ public abstract class BackendConformanceSuite implements MemorySpec, ValidationS
 
     @BeforeAll
     final void probeAndCreateBackend() {
-        Availability availability = probe(provider);
+        availability = probe(provider);
         System.out.println("[conformance] " + provider.name() + " (" + provider.artifact() + ", " + config + "): "
-                + (availability.available() ? "available: " : "UNAVAILABLE, skipping the suite: ") + availability.reason());
-        Assumptions.assumeTrue(availability.available(),
-                () -> "backend '" + provider.name() + "' is unavailable here: " + availability.reason());
-        backend = provider.create(config);
-        System.out.println("[conformance] testing " + backend.describe());
+                + (availability.available() ? "available: " : "UNAVAILABLE, skipping every test: ") + availability.reason());
+        if (availability.available()) {
+            backend = provider.create(config);
+            System.out.println("[conformance] testing " + backend.describe());
+        }
+        Check.resetMargins();
     }
+
 
     @AfterAll
     final void closeBackend() {
+        if (Boolean.getBoolean(MARGINS_PROPERTY)) {
+            StringBuilder sb = new StringBuilder("[conformance] " + provider.name() + ": worst |difference| / tolerance per op");
+            Check.margins().forEach((op, ratio) -> sb.append(String.format("%n  %-16s %.3f", op, ratio)));
+            System.out.println(sb);
+        }
         if (backend != null) {
             backend.close();
             backend = null;
@@ -74,11 +86,15 @@ public abstract class BackendConformanceSuite implements MemorySpec, ValidationS
         }
     }
 
+    /**
+     * The backend under test. Every test starts by asking for it, so when the backend is unavailable
+     * each test (each dynamic test too) aborts here and Surefire counts it as skipped, with the
+     * reason; an aborted class or test factory would not be counted at all.
+     */
     @Override
     public final Backend backend() {
-        if (backend == null) {
-            throw new IllegalStateException("the backend under test was not created (see the @BeforeAll output)");
-        }
+        Assumptions.assumeTrue(availability.available(),
+                () -> "backend '" + provider.name() + "' is unavailable here: " + availability.reason());
         return backend;
     }
 

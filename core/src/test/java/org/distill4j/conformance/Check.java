@@ -2,13 +2,35 @@ package org.distill4j.conformance;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Compares a backend's float32 results with the float64 reference. A failure names the case (op,
  * shape, inputs), how many elements are off, and the worst one: its index (and row, column), the
  * expected and actual values, the difference and the tolerance with the rule it came from.
  */
 final class Check {
+    /** The largest {@code |difference| / tolerance} of passing checks per op, since the last {@link #resetMargins()}. */
+    private static final Map<String, Double> MARGINS = new ConcurrentHashMap<>();
+
     private Check() {
+    }
+
+    static void resetMargins() {
+        MARGINS.clear();
+    }
+
+    /** Per op, how much of its tolerance the worst passing element used (1 = at the limit). */
+    static Map<String, Double> margins() {
+        return new TreeMap<>(MARGINS);
+    }
+
+    private static void noteMargin(String what, double ratio) {
+        if (ratio <= 1) {
+            MARGINS.merge(what.split(" ", 2)[0], ratio, Math::max);
+        }
     }
 
     /**
@@ -31,6 +53,7 @@ final class Check {
         double worstRatio = 0;
         for (int i = 0; i < expected.length; i++) {
             double ratio = excess(expected[i], tolerance[i], actual[i]);
+            noteMargin(what, ratio);
             if (ratio > 1) {
                 bad++;
                 if (ratio > worstRatio) {
@@ -49,7 +72,9 @@ final class Check {
 
     /** One value within tolerance, e.g. a loss. */
     static void close(String what, String rule, double expected, double tolerance, double actual) {
-        if (excess(expected, tolerance, actual) > 1) {
+        double ratio = excess(expected, tolerance, actual);
+        noteMargin(what, ratio);
+        if (ratio > 1) {
             fail(what + ": expected " + expected + " but was " + actual + ", |difference| "
                     + (float) Math.abs(actual - expected) + " > tolerance " + (float) tolerance + " (" + rule + ")");
         }

@@ -51,7 +51,7 @@ interface LossSpec extends ConformanceContext {
             absRowLosses += Math.abs(logp[labels[i]]);
             for (int j = 0; j < cols; j++) {
                 int at = i * cols + j;
-                gradTol[at] = Math.abs(weight) / rows * tolP[j] + Tolerances.elementwise(Math.abs(ref.grad()[at]));
+                gradTol[at] = Math.abs(weight) / rows * tolP[j] + Tolerances.formula(Math.abs(ref.grad()[at]));
             }
         }
         double lossTol = rowTolerances / rows + Tolerances.reduction(rows, absRowLosses / rows);
@@ -89,7 +89,7 @@ interface LossSpec extends ConformanceContext {
                     absTerms += Math.abs(term);
                     rowTolerances += p[j] * (tolLogP[j] + tolLogQ[j]) + tolP[j] * Math.abs(logP[j] - logQ[j]);
                 }
-                gradTol[at] = gradScale * (tolQ[j] + tolP[j]) + Tolerances.elementwise(Math.abs(ref.grad()[at]));
+                gradTol[at] = gradScale * (tolQ[j] + tolP[j]) + Tolerances.formula(Math.abs(ref.grad()[at]));
             }
             rowTolerances += Tolerances.reduction(cols, absTerms);
             absRowLosses += Math.abs(rowLoss);

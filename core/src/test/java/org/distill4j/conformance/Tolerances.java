@@ -14,9 +14,10 @@ package org.distill4j.conformance;
  *   <tr><th>family</th><th>ops</th><th>tolerance per element</th></tr>
  *   <tr><td>exact</td><td>fill, copy, relu, reluBackward, argmaxRows, dropout's keep/drop pattern</td>
  *       <td>0 (bit for bit for fill and copy)</td></tr>
- *   <tr><td>{@link #elementwise}</td><td>axpy, scale, mul, addRowBias, dropout values</td>
+ *   <tr><td>{@link #elementwise}</td><td>axpy, scale, mul, addRowBias</td>
  *       <td>{@code 2 U * sum of |terms|} (one rounding, an FMA or not, a scalar rounded first)</td></tr>
- *   <tr><td>{@link #formula}</td><td>sgdUpdate, adamUpdate moments, mseLoss gradient</td>
+ *   <tr><td>{@link #formula}</td><td>sgdUpdate, adamUpdate moments, dropout's kept values
+ *       ({@code 1 - p}, its reciprocal, the product), the scaling of loss gradients ({@code weight T / N})</td>
  *       <td>{@code 8 U * sum of |terms|} (a few roundings in a short formula)</td></tr>
  *   <tr><td>{@link #reduction}</td><td>sumRows, sumSquares, loss means, column norms</td>
  *       <td>{@code (n + 4) U * sum of |terms|}: the classic worst-case bound of summing n terms in float32</td></tr>

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.distill4j.io.DataFormatException;
 import org.distill4j.io.Npy;
+import org.distill4j.train.Probabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +32,9 @@ class TeacherLogitsTest {
         TeacherLogits b = TeacherLogits.of(new float[] {-1, 3, 1}, 1, 3);
         float t = 2.5f;
         TeacherLogits e = TeacherLogits.ensemble(List.of(a, b), TeacherLogits.Combine.PROBABILITIES, t);
-        double[] pa = softmax(a.toArray(), t);
-        double[] pb = softmax(b.toArray(), t);
-        double[] pe = softmax(e.toArray(), t);
+        double[] pa = Probabilities.softmax(a.toArray(), t);
+        double[] pb = Probabilities.softmax(b.toArray(), t);
+        double[] pe = Probabilities.softmax(e.toArray(), t);
         for (int c = 0; c < 3; c++) {
             assertEquals((pa[c] + pb[c]) / 2, pe[c], 1e-6);
         }
@@ -78,22 +79,5 @@ class TeacherLogitsTest {
     void aSubsetKeepsTheChosenRowsInOrder() {
         TeacherLogits l = TeacherLogits.of(new float[] {0, 0, 1, 1, 2, 2}, 3, 2);
         assertArrayEquals(new float[] {2, 2, 0, 0}, l.subset(new int[] {2, 0}).toArray());
-    }
-
-    private static double[] softmax(float[] z, double t) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v / t);
-        }
-        double[] p = new double[z.length];
-        double s = 0;
-        for (int i = 0; i < z.length; i++) {
-            p[i] = Math.exp(z[i] / t - max);
-            s += p[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            p[i] /= s;
-        }
-        return p;
     }
 }

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.distill4j.train.Probabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -349,32 +350,15 @@ public abstract class EngineSuite {
             la.row(17, ra, 0);
             lb.row(17, rb, 0);
             ens.row(17, re, 0);
-            double[] pa = softmax(ra, 3);
-            double[] pb = softmax(rb, 3);
-            double[] pe = softmax(re, 3);
+            double[] pa = Probabilities.softmax(ra, 3);
+            double[] pb = Probabilities.softmax(rb, 3);
+            double[] pe = Probabilities.softmax(re, 3);
             for (int c = 0; c < 10; c++) {
                 assertEquals((pa[c] + pb[c]) / 2, pe[c], 1e-5, "class " + c);
             }
             Evaluation ea = Inference.evaluate(a, train);
             assertTrue(ea.examples() == 300);
         }
-    }
-
-    private static double[] softmax(float[] z, double t) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v / t);
-        }
-        double sum = 0;
-        double[] p = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            p[i] = Math.exp(z[i] / t - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
 }

@@ -17,6 +17,9 @@ public final class CpuBackend extends Backend {
     /** The provider name. */
     public static final String NAME = "cpu";
 
+    /** Elementwise kernels on fewer elements per thread than this run on the caller alone. */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
+
     private final int threads;
     private final boolean simd;
     private final WorkerPool pool;
@@ -91,6 +94,9 @@ public final class CpuBackend extends Backend {
     @Override
     public void close() {
         pool.close();
+        if (gemm != null) {
+            gemm.releaseBuffers();
+        }
     }
 
     @Override
@@ -100,6 +106,29 @@ public final class CpuBackend extends Backend {
 
     private static float[] data(Tensor t) {
         return ((CpuTensor) t).data();
+    }
+
+    /** A kernel over the index range {@code [from, to)}. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs an elementwise kernel over {@code [0, size)}, split across the pool when the tensor is
+     * large enough to repay the hand-off. Each element's result does not depend on the split.
+     */
+    private void elementwise(int size, Range kernel) {
+        int parts = Math.min(pool.threads(), size / PARALLEL_ELEMENTS);
+        if (parts <= 1) {
+            kernel.run(0, size);
+            return;
+        }
+        pool.run(parts, part -> {
+            int from = part == 0 ? 0 : (int) ((long) size * part / parts) & ~63;
+            int to = part == parts - 1 ? size : (int) ((long) size * (part + 1) / parts) & ~63;
+            kernel.run(from, to);
+        });
     }
 
     // ------------------------------------------------------------------ linear algebra
@@ -116,10 +145,13 @@ public final class CpuBackend extends Backend {
 
     @Override
     protected void addRowBiasKernel(Tensor x, Tensor bias) {
+        float[] xs = data(x);
+        float[] bs = data(bias);
+        int cols = x.cols();
         if (simd) {
-            VectorKernels.addRowBias(data(x), data(bias), x.cols(), 0, x.rows());
+            VectorKernels.addRowBias(xs, bs, cols, 0, x.rows());
         } else {
-            ScalarKernels.addRowBias(data(x), data(bias), x.cols(), 0, x.rows());
+            ScalarKernels.addRowBias(xs, bs, cols, 0, x.rows());
         }
     }
 
@@ -136,29 +168,43 @@ public final class CpuBackend extends Backend {
 
     @Override
     protected void reluKernel(Tensor x, Tensor out) {
-        if (simd) {
-            VectorKernels.relu(data(x), data(out), 0, x.size());
-        } else {
-            ScalarKernels.relu(data(x), data(out), 0, x.size());
-        }
+        float[] xs = data(x);
+        float[] os = data(out);
+        elementwise(x.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.relu(xs, os, from, to);
+            } else {
+                ScalarKernels.relu(xs, os, from, to);
+            }
+        });
     }
 
     @Override
     protected void reluBackwardKernel(Tensor gradOut, Tensor x, Tensor gradIn) {
-        if (simd) {
-            VectorKernels.reluBackward(data(gradOut), data(x), data(gradIn), 0, x.size());
-        } else {
-            ScalarKernels.reluBackward(data(gradOut), data(x), data(gradIn), 0, x.size());
-        }
+        float[] gs = data(gradOut);
+        float[] xs = data(x);
+        float[] is = data(gradIn);
+        elementwise(x.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.reluBackward(gs, xs, is, from, to);
+            } else {
+                ScalarKernels.reluBackward(gs, xs, is, from, to);
+            }
+        });
     }
 
     @Override
     protected void dropoutKernel(Tensor x, Tensor mask, Tensor out, float p, long seed) {
-        if (simd) {
-            VectorKernels.dropout(data(x), data(mask), data(out), p, seed, 0, x.size());
-        } else {
-            ScalarKernels.dropout(data(x), data(mask), data(out), p, seed, 0, x.size());
-        }
+        float[] xs = data(x);
+        float[] ms = data(mask);
+        float[] os = data(out);
+        elementwise(x.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.dropout(xs, ms, os, p, seed, from, to);
+            } else {
+                ScalarKernels.dropout(xs, ms, os, p, seed, from, to);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ softmax family
@@ -186,9 +232,10 @@ public final class CpuBackend extends Backend {
     @Override
     protected void crossEntropyKernel(Tensor logits, Tensor labels, float weight, Tensor grad, Tensor loss) {
         int n = logits.rows();
+        float gradScale = weight / n;
         double sum = simd
-                ? VectorKernels.crossEntropy(data(logits), data(labels), weight / n, data(grad), logits.cols(), 0, n)
-                : ScalarKernels.crossEntropy(data(logits), data(labels), weight / n, data(grad), logits.cols(), 0, n);
+                ? VectorKernels.crossEntropy(data(logits), data(labels), gradScale, data(grad), logits.cols(), 0, n)
+                : ScalarKernels.crossEntropy(data(logits), data(labels), gradScale, data(grad), logits.cols(), 0, n);
         data(loss)[0] = (float) (sum / n);
     }
 
@@ -196,18 +243,23 @@ public final class CpuBackend extends Backend {
     protected void softTargetLossKernel(Tensor studentLogits, Tensor teacherLogits, float temperature,
                                         float weight, Tensor grad, Tensor loss) {
         int n = studentLogits.rows();
+        int cols = studentLogits.cols();
+        float gradScale = weight * temperature / n;
+        float[] s = data(studentLogits);
+        float[] t = data(teacherLogits);
         double kl = simd
-                ? VectorKernels.softTargetLoss(data(studentLogits), data(teacherLogits), temperature, weight * temperature / n, data(grad), studentLogits.cols(), 0, n)
-                : ScalarKernels.softTargetLoss(data(studentLogits), data(teacherLogits), temperature, weight * temperature / n, data(grad), studentLogits.cols(), 0, n);
+                ? VectorKernels.softTargetLoss(s, t, temperature, gradScale, data(grad), cols, 0, n)
+                : ScalarKernels.softTargetLoss(s, t, temperature, gradScale, data(grad), cols, 0, n);
         data(loss)[0] = (float) ((double) temperature * temperature * kl / n);
     }
 
     @Override
     protected void mseLossKernel(Tensor a, Tensor b, float weight, Tensor grad, Tensor loss) {
         int n = a.rows();
+        float gradScale = weight / n;
         double sum = simd
-                ? VectorKernels.mseLoss(data(a), data(b), weight / n, data(grad), 0, a.size())
-                : ScalarKernels.mseLoss(data(a), data(b), weight / n, data(grad), 0, a.size());
+                ? VectorKernels.mseLoss(data(a), data(b), gradScale, data(grad), 0, a.size())
+                : ScalarKernels.mseLoss(data(a), data(b), gradScale, data(grad), 0, a.size());
         data(loss)[0] = (float) (sum / (2.0 * n));
     }
 
@@ -216,11 +268,16 @@ public final class CpuBackend extends Backend {
     @Override
     protected void sgdUpdateKernel(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum,
                                    float weightDecay, boolean nesterov) {
-        if (simd) {
-            VectorKernels.sgdUpdate(data(param), data(grad), data(velocity), lr, momentum, weightDecay, nesterov, 0, param.size());
-        } else {
-            ScalarKernels.sgdUpdate(data(param), data(grad), data(velocity), lr, momentum, weightDecay, nesterov, 0, param.size());
-        }
+        float[] ps = data(param);
+        float[] gs = data(grad);
+        float[] vs = data(velocity);
+        elementwise(param.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, nesterov, from, to);
+            } else {
+                ScalarKernels.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, nesterov, from, to);
+            }
+        });
     }
 
     @Override
@@ -228,11 +285,17 @@ public final class CpuBackend extends Backend {
                                     float beta2, float eps, float weightDecay, int step) {
         float bc1 = (float) (1.0 - Math.pow(beta1, step));
         float bc2 = (float) (1.0 - Math.pow(beta2, step));
-        if (simd) {
-            VectorKernels.adamUpdate(data(param), data(grad), data(m), data(v), lr, beta1, beta2, eps, weightDecay, bc1, bc2, 0, param.size());
-        } else {
-            ScalarKernels.adamUpdate(data(param), data(grad), data(m), data(v), lr, beta1, beta2, eps, weightDecay, bc1, bc2, 0, param.size());
-        }
+        float[] ps = data(param);
+        float[] gs = data(grad);
+        float[] ms = data(m);
+        float[] vs = data(v);
+        elementwise(param.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.adamUpdate(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, bc1, bc2, from, to);
+            } else {
+                ScalarKernels.adamUpdate(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, bc1, bc2, from, to);
+            }
+        });
     }
 
     @Override
@@ -257,47 +320,54 @@ public final class CpuBackend extends Backend {
 
     @Override
     protected void fillKernel(Tensor x, float value) {
-        if (simd) {
-            VectorKernels.fill(data(x), value, 0, x.size());
-        } else {
-            ScalarKernels.fill(data(x), value, 0, x.size());
-        }
+        float[] xs = data(x);
+        elementwise(x.size(), (from, to) -> ScalarKernels.fill(xs, value, from, to));
     }
 
     @Override
     protected void copyKernel(Tensor src, Tensor dst) {
-        if (simd) {
-            VectorKernels.copy(data(src), data(dst), 0, src.size());
-        } else {
-            ScalarKernels.copy(data(src), data(dst), 0, src.size());
-        }
+        float[] ss = data(src);
+        float[] ds = data(dst);
+        elementwise(src.size(), (from, to) -> ScalarKernels.copy(ss, ds, from, to));
     }
 
     @Override
     protected void axpyKernel(float alpha, Tensor x, Tensor y) {
-        if (simd) {
-            VectorKernels.axpy(alpha, data(x), data(y), 0, x.size());
-        } else {
-            ScalarKernels.axpy(alpha, data(x), data(y), 0, x.size());
-        }
+        float[] xs = data(x);
+        float[] ys = data(y);
+        elementwise(x.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.axpy(alpha, xs, ys, from, to);
+            } else {
+                ScalarKernels.axpy(alpha, xs, ys, from, to);
+            }
+        });
     }
 
     @Override
     protected void scaleKernel(Tensor x, float s) {
-        if (simd) {
-            VectorKernels.scale(data(x), s, 0, x.size());
-        } else {
-            ScalarKernels.scale(data(x), s, 0, x.size());
-        }
+        float[] xs = data(x);
+        elementwise(x.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.scale(xs, s, from, to);
+            } else {
+                ScalarKernels.scale(xs, s, from, to);
+            }
+        });
     }
 
     @Override
     protected void mulKernel(Tensor a, Tensor b, Tensor out) {
-        if (simd) {
-            VectorKernels.mul(data(a), data(b), data(out), 0, a.size());
-        } else {
-            ScalarKernels.mul(data(a), data(b), data(out), 0, a.size());
-        }
+        float[] as = data(a);
+        float[] bs = data(b);
+        float[] os = data(out);
+        elementwise(a.size(), (from, to) -> {
+            if (simd) {
+                VectorKernels.mul(as, bs, os, from, to);
+            } else {
+                ScalarKernels.mul(as, bs, os, from, to);
+            }
+        });
     }
 
     @Override

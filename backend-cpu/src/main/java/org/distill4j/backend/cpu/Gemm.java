@@ -1,23 +1,29 @@
 package org.distill4j.backend.cpu;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD matrix multiply {@code C = alpha * op(A) * op(B) + beta * C} of the CPU backend.
  *
- * <p>Goto/BLIS structure: {@code op(B)} is copied in blocks of {@code KC} rows into panels
- * {@code NR} columns wide, {@code op(A)} in blocks of {@code MC x KC} into panels {@code MR} rows
- * high (the packing absorbs the four transpose cases and pads edges with zeros), and a
- * register-blocked micro-kernel multiplies one A panel by one B panel into an
- * {@code MR x NR} tile held in {@code MR * 3} vector accumulators with FMA.
+ * <p>Goto/BLIS structure: {@code op(B)} is copied in blocks of at most {@code KC x NC} into
+ * panels {@code NR} columns wide, {@code op(A)} in blocks of at most {@code MC x KC} into panels
+ * {@code MR} rows high, and a register-blocked micro-kernel multiplies one A panel by one B panel
+ * into an {@code MR x NR} tile held in {@code MR * 3} vector accumulators with FMA. The packing
+ * absorbs the four transpose cases and pads edges with zeros: B rows are copied with vectors,
+ * a transposed B goes through 16 x 16 in-register transposes, and A panels keep whichever order
+ * ({@code (p, r)} or {@code (r, p)}) lets them be copied contiguously, with a micro-kernel for each.
  *
- * <p>Parallel calls split C into at most {@code threads} parts along N (or M when that is the
- * smaller operand to share) at panel boundaries. Each element's sum is formed in the same order
- * whatever the split, so results are bit-identical for any thread count. Packing buffers live in
- * {@link Workspace}s that are reused across calls; concurrent callers each borrow their own.
+ * <p>K is cut into equal blocks of at most {@code KC}; the first block applies {@code beta}, the
+ * others accumulate. Parallel calls split C into at most {@code threads} parts along N (or along
+ * M when A is the larger operand) at panel boundaries. Each element's sum is formed in the same
+ * order whatever the split, so results are bit-identical for any thread count. Packing buffers
+ * live in {@link Workspace}s reused across calls; concurrent callers each borrow their own.
  */
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -26,14 +32,28 @@ final class Gemm {
     static final int MR = 8;
     /** Columns of a micro-tile: three vectors. */
     static final int NR = 3 * L;
-    /** Depth of a packed block. */
+    /** Largest depth of a packed block: an A panel ({@code MR x KC}, 8 KiB) stays in L1 while B panels stream. */
     static final int KC = 256;
     /** Rows of a packed A block (a multiple of MR). */
     static final int MC = 128;
-    /** Columns of a packed B block (a multiple of NR). */
-    static final int NC = 20 * NR;
+    /** Columns of a packed B block (a multiple of NR): {@code KC x NC} floats (768 KiB) stay in a 1 MiB L2. */
+    static final int NC = 16 * NR;
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
-    private static final long PARALLEL_MIN_WORK = 1L << 18;
+    private static final long PARALLEL_MIN_WORK = 1L << 21;
+
+    /** Lane moves and masks of {@link #transpose16}, which runs only with 16 float lanes. */
+    private static final VectorShuffle<Float> UP8 = L == 16 ? shuffle(8, true) : null;
+    private static final VectorShuffle<Float> UP4 = L == 16 ? shuffle(4, true) : null;
+    private static final VectorShuffle<Float> UP2 = L == 16 ? shuffle(2, true) : null;
+    private static final VectorShuffle<Float> UP1 = L == 16 ? shuffle(1, true) : null;
+    private static final VectorShuffle<Float> DOWN8 = L == 16 ? shuffle(8, false) : null;
+    private static final VectorShuffle<Float> DOWN4 = L == 16 ? shuffle(4, false) : null;
+    private static final VectorShuffle<Float> DOWN2 = L == 16 ? shuffle(2, false) : null;
+    private static final VectorShuffle<Float> DOWN1 = L == 16 ? shuffle(1, false) : null;
+    private static final VectorMask<Float> HIGH8 = L == 16 ? high(8) : null;
+    private static final VectorMask<Float> HIGH4 = L == 16 ? high(4) : null;
+    private static final VectorMask<Float> HIGH2 = L == 16 ? high(2) : null;
+    private static final VectorMask<Float> HIGH1 = L == 16 ? high(1) : null;
 
     private final WorkerPool pool;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
@@ -47,11 +67,20 @@ final class Gemm {
         final float[][] aPack;
         final float[][] bPack;
         final float[][] tile;
+        private float[] transposedC = new float[0];
 
         Workspace(int parts) {
             aPack = new float[parts][MC * KC];
             bPack = new float[parts][KC * NC];
             tile = new float[parts][MR * NR];
+        }
+
+        /** A scratch C of at least {@code size} floats, kept for the next call. */
+        float[] transposedC(int size) {
+            if (transposedC.length < size) {
+                transposedC = new float[size];
+            }
+            return transposedC;
         }
     }
 
@@ -71,6 +100,13 @@ final class Gemm {
         }
     }
 
+    /** Drops the idle packing buffers (the backend is closing); a later call would make new ones. */
+    void releaseBuffers() {
+        synchronized (idle) {
+            idle.clear();
+        }
+    }
+
     /** See {@link ScalarKernels#gemm}; same contract. */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, float[] b, float beta, float[] c) {
@@ -78,31 +114,49 @@ final class Gemm {
             scaleC(c, m * n, beta);
             return;
         }
+        Workspace ws = borrow();
+        try {
+            if (n < NR && n < m) {
+                // A narrow C (the 10-class layer) wastes most of each NR-wide tile; C^T = op(B)^T op(A)^T
+                // has n rows instead, which MR-row panels fit better.
+                float[] ct = ws.transposedC(n * m);
+                multiply(!transB, !transA, n, m, k, 1f, b, a, 0f, ct, ws);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float acc = ct[j * m + i];
+                        int ci = i * n + j;
+                        c[ci] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci] * beta);
+                    }
+                }
+            } else {
+                multiply(transA, transB, m, n, k, alpha, a, b, beta, c, ws);
+            }
+        } finally {
+            giveBack(ws);
+        }
+    }
+
+    /** Splits C into parts, runs them on the pool and waits. */
+    private void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                          float beta, float[] c, Workspace ws) {
         int mPanels = ceilDiv(m, MR);
         int nPanels = ceilDiv(n, NR);
         boolean splitN = m <= n ? nPanels > 1 || mPanels == 1 : mPanels == 1;
         int panels = splitN ? nPanels : mPanels;
         int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), panels);
-        Workspace ws = borrow();
-        try {
-            if (parts == 1) {
-                compute(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, ws, 0);
-            } else {
-                pool.run(parts, part -> {
-                    int from = (int) ((long) panels * part / parts);
-                    int to = (int) ((long) panels * (part + 1) / parts);
-                    if (splitN) {
-                        compute(transA, transB, m, n, k, alpha, a, b, beta, c,
-                                0, m, from * NR, Math.min(n, to * NR), ws, part);
-                    } else {
-                        compute(transA, transB, m, n, k, alpha, a, b, beta, c,
-                                from * MR, Math.min(m, to * MR), 0, n, ws, part);
-                    }
-                });
-            }
-        } finally {
-            giveBack(ws);
+        if (parts == 1) {
+            compute(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, ws, 0);
+            return;
         }
+        pool.run(parts, part -> {
+            int from = (int) ((long) panels * part / parts);
+            int to = (int) ((long) panels * (part + 1) / parts);
+            if (splitN) {
+                compute(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, from * NR, Math.min(n, to * NR), ws, part);
+            } else {
+                compute(transA, transB, m, n, k, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR), 0, n, ws, part);
+            }
+        });
     }
 
     private static int ceilDiv(int x, int y) {
@@ -122,25 +176,31 @@ final class Gemm {
         float[] aPack = ws.aPack[part];
         float[] bPack = ws.bPack[part];
         float[] tile = ws.tile[part];
+        int kBlocks = ceilDiv(k, KC);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                float blockBeta = pc == 0 ? beta : 1f;
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int pc = (int) ((long) k * kb / kBlocks);
+                int kc = (int) ((long) k * (kb + 1) / kBlocks) - pc;
+                float blockBeta = kb == 0 ? beta : 1f;
                 packB(transB, b, n, k, jc, nc, pc, kc, bPack);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(transA, a, m, k, ic, mc, pc, kc, aPack);
                     for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
+                        int aOff = transA ? ir * kc : ir * KC;
                         for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
+                            if (transA) {
+                                kernelPR(kc, aPack, aOff, bPack, jr * kc, tile);
+                            } else {
+                                kernelRP(kc, aPack, aOff, bPack, jr * kc, tile);
+                            }
                             int cOff = (ic + ir) * n + jc + jr;
-                            kernel(kc, aPack, ir * kc, bPack, jr * kc, tile);
-                            if (mr == MR && nr == NR) {
+                            if (mc - ir >= MR && nc - jr >= NR) {
                                 storeTile(tile, c, cOff, n, alpha, blockBeta);
                             } else {
-                                mergeTile(tile, mr, nr, c, cOff, n, alpha, blockBeta);
+                                mergeTile(tile, Math.min(MR, mc - ir), Math.min(NR, nc - jr), c, cOff, n, alpha,
+                                        blockBeta);
                             }
                         }
                     }
@@ -149,12 +209,17 @@ final class Gemm {
         }
     }
 
-    /** Packs {@code op(A)[i0..i0+mc) x [p0..p0+kc)} as MR-row panels: panel element {@code (p, r)} at {@code p * MR + r}. */
+    /**
+     * Packs {@code op(A)[i0..i0+mc) x [p0..p0+kc)} into MR-row panels, rows past {@code mc} zero.
+     * With transA the columns of the stored A are contiguous, so panel {@code ir} holds element
+     * {@code (p, r)} at {@code ir * kc + p * MR + r}; without, its rows are, so it holds
+     * {@code (r, p)} at {@code ir * KC + r * KC + p}.
+     */
     static void packA(boolean transA, float[] a, int m, int k, int i0, int mc, int p0, int kc, float[] buf) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
-            int dest = ir * kc;
             if (transA) {
+                int dest = ir * kc;
                 for (int p = 0; p < kc; p++) {
                     int src = (p0 + p) * m + i0 + ir;
                     int d = dest + p * MR;
@@ -166,59 +231,235 @@ final class Gemm {
                     }
                 }
             } else {
+                int dest = ir * KC;
                 for (int r = 0; r < rows; r++) {
-                    int src = (i0 + ir + r) * k + p0;
-                    for (int p = 0; p < kc; p++) {
-                        buf[dest + p * MR + r] = a[src + p];
-                    }
+                    System.arraycopy(a, (i0 + ir + r) * k + p0, buf, dest + r * KC, kc);
                 }
                 for (int r = rows; r < MR; r++) {
-                    for (int p = 0; p < kc; p++) {
-                        buf[dest + p * MR + r] = 0f;
-                    }
+                    Arrays.fill(buf, dest + r * KC, dest + r * KC + kc, 0f);
                 }
             }
         }
     }
 
-    /** Packs {@code op(B)[p0..p0+kc) x [j0..j0+nc)} as NR-column panels: panel element {@code (p, j)} at {@code p * NR + j}. */
+    /** Packs {@code op(B)[p0..p0+kc) x [j0..j0+nc)} into NR-column panels: element {@code (p, j)} of panel {@code jr} at {@code jr * kc + p * NR + j}. */
     static void packB(boolean transB, float[] b, int n, int k, int j0, int nc, int p0, int kc, float[] buf) {
+        if (transB) {
+            packTransposed(b, k, j0, nc, p0, kc, buf);
+        } else {
+            packRows(b, n, j0, nc, p0, kc, buf);
+        }
+    }
+
+    /** B stored {@code k x n}: copies row segments, reading B sequentially. */
+    private static void packRows(float[] b, int n, int j0, int nc, int p0, int kc, float[] buf) {
+        int full = nc - nc % NR;
+        for (int p = 0; p < kc; p++) {
+            int src = (p0 + p) * n + j0;
+            for (int jr = 0; jr < full; jr += NR) {
+                int d = jr * kc + p * NR;
+                FloatVector.fromArray(F, b, src + jr).intoArray(buf, d);
+                FloatVector.fromArray(F, b, src + jr + L).intoArray(buf, d + L);
+                FloatVector.fromArray(F, b, src + jr + 2 * L).intoArray(buf, d + 2 * L);
+            }
+            if (full < nc) {
+                int d = full * kc + p * NR;
+                int cols = nc - full;
+                System.arraycopy(b, src + full, buf, d, cols);
+                Arrays.fill(buf, d + cols, d + NR, 0f);
+            }
+        }
+    }
+
+    /**
+     * B stored {@code n x k} ({@code op(B) = B^T}): each B row becomes a panel column. Full 16 x 16
+     * blocks are transposed in registers, the ragged rest element by element.
+     */
+    private static void packTransposed(float[] b, int k, int j0, int nc, int p0, int kc, float[] buf) {
+        int blockedK = L == 16 ? kc - kc % 16 : 0;
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int dest = jr * kc;
-            if (transB) {
-                for (int j = 0; j < cols; j++) {
-                    int src = (j0 + jr + j) * k + p0;
-                    for (int p = 0; p < kc; p++) {
-                        buf[dest + p * NR + j] = b[src + p];
-                    }
+            int j = 0;
+            for (; j + 16 <= cols && blockedK > 0; j += 16) {
+                int src = (j0 + jr + j) * k + p0;
+                for (int p = 0; p < blockedK; p += 16) {
+                    transpose16(b, src + p, k, buf, dest + p * NR + j);
                 }
-                for (int j = cols; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) {
-                        buf[dest + p * NR + j] = 0f;
-                    }
-                }
-            } else if (cols == NR) {
-                for (int p = 0; p < kc; p++) {
-                    int src = (p0 + p) * n + j0 + jr;
-                    int d = dest + p * NR;
-                    FloatVector.fromArray(F, b, src).intoArray(buf, d);
-                    FloatVector.fromArray(F, b, src + L).intoArray(buf, d + L);
-                    FloatVector.fromArray(F, b, src + 2 * L).intoArray(buf, d + 2 * L);
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = (p0 + p) * n + j0 + jr;
-                    int d = dest + p * NR;
-                    for (int j = 0; j < cols; j++) {
-                        buf[d + j] = b[src + j];
-                    }
-                    for (int j = cols; j < NR; j++) {
-                        buf[d + j] = 0f;
+                for (int jj = j; jj < j + 16; jj++) {
+                    int s = (j0 + jr + jj) * k + p0;
+                    for (int p = blockedK; p < kc; p++) {
+                        buf[dest + p * NR + jj] = b[s + p];
                     }
                 }
             }
+            for (; j < cols; j++) {
+                int src = (j0 + jr + j) * k + p0;
+                for (int p = 0; p < kc; p++) {
+                    buf[dest + p * NR + j] = b[src + p];
+                }
+            }
+            for (j = cols; j < NR; j++) {
+                for (int p = 0; p < kc; p++) {
+                    buf[dest + p * NR + j] = 0f;
+                }
+            }
         }
+    }
+
+    /** Lane {@code c} takes lane {@code c - d} (up) or {@code c + d} (down) where that moves across bit {@code d}. */
+    private static VectorShuffle<Float> shuffle(int d, boolean up) {
+        int[] index = new int[L];
+        for (int c = 0; c < L; c++) {
+            boolean high = (c & d) != 0;
+            index[c] = up ? (high ? c - d : c) : (high ? c : c + d);
+        }
+        return VectorShuffle.fromArray(F, index, 0);
+    }
+
+    /** The lanes whose index has bit {@code d} set. */
+    private static VectorMask<Float> high(int d) {
+        boolean[] bits = new boolean[L];
+        for (int c = 0; c < L; c++) {
+            bits[c] = (c & d) != 0;
+        }
+        return VectorMask.fromArray(F, bits, 0);
+    }
+
+    /**
+     * Writes the transpose of the 16 x 16 block {@code b[src + r * ld + c]} to
+     * {@code buf[dst + c * NR + r]}: four butterfly stages of lane rotations and blends.
+     */
+    private static void transpose16(float[] b, int src, int ld, float[] buf, int dst) {
+        FloatVector r0 = FloatVector.fromArray(F, b, src);
+        FloatVector r1 = FloatVector.fromArray(F, b, src + 1 * ld);
+        FloatVector r2 = FloatVector.fromArray(F, b, src + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(F, b, src + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(F, b, src + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(F, b, src + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(F, b, src + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(F, b, src + 7 * ld);
+        FloatVector r8 = FloatVector.fromArray(F, b, src + 8 * ld);
+        FloatVector r9 = FloatVector.fromArray(F, b, src + 9 * ld);
+        FloatVector r10 = FloatVector.fromArray(F, b, src + 10 * ld);
+        FloatVector r11 = FloatVector.fromArray(F, b, src + 11 * ld);
+        FloatVector r12 = FloatVector.fromArray(F, b, src + 12 * ld);
+        FloatVector r13 = FloatVector.fromArray(F, b, src + 13 * ld);
+        FloatVector r14 = FloatVector.fromArray(F, b, src + 14 * ld);
+        FloatVector r15 = FloatVector.fromArray(F, b, src + 15 * ld);
+        FloatVector t;
+        t = r0.blend(r8.rearrange(UP8), HIGH8);
+        r8 = r0.rearrange(DOWN8).blend(r8, HIGH8);
+        r0 = t;
+        t = r1.blend(r9.rearrange(UP8), HIGH8);
+        r9 = r1.rearrange(DOWN8).blend(r9, HIGH8);
+        r1 = t;
+        t = r2.blend(r10.rearrange(UP8), HIGH8);
+        r10 = r2.rearrange(DOWN8).blend(r10, HIGH8);
+        r2 = t;
+        t = r3.blend(r11.rearrange(UP8), HIGH8);
+        r11 = r3.rearrange(DOWN8).blend(r11, HIGH8);
+        r3 = t;
+        t = r4.blend(r12.rearrange(UP8), HIGH8);
+        r12 = r4.rearrange(DOWN8).blend(r12, HIGH8);
+        r4 = t;
+        t = r5.blend(r13.rearrange(UP8), HIGH8);
+        r13 = r5.rearrange(DOWN8).blend(r13, HIGH8);
+        r5 = t;
+        t = r6.blend(r14.rearrange(UP8), HIGH8);
+        r14 = r6.rearrange(DOWN8).blend(r14, HIGH8);
+        r6 = t;
+        t = r7.blend(r15.rearrange(UP8), HIGH8);
+        r15 = r7.rearrange(DOWN8).blend(r15, HIGH8);
+        r7 = t;
+        t = r0.blend(r4.rearrange(UP4), HIGH4);
+        r4 = r0.rearrange(DOWN4).blend(r4, HIGH4);
+        r0 = t;
+        t = r1.blend(r5.rearrange(UP4), HIGH4);
+        r5 = r1.rearrange(DOWN4).blend(r5, HIGH4);
+        r1 = t;
+        t = r2.blend(r6.rearrange(UP4), HIGH4);
+        r6 = r2.rearrange(DOWN4).blend(r6, HIGH4);
+        r2 = t;
+        t = r3.blend(r7.rearrange(UP4), HIGH4);
+        r7 = r3.rearrange(DOWN4).blend(r7, HIGH4);
+        r3 = t;
+        t = r8.blend(r12.rearrange(UP4), HIGH4);
+        r12 = r8.rearrange(DOWN4).blend(r12, HIGH4);
+        r8 = t;
+        t = r9.blend(r13.rearrange(UP4), HIGH4);
+        r13 = r9.rearrange(DOWN4).blend(r13, HIGH4);
+        r9 = t;
+        t = r10.blend(r14.rearrange(UP4), HIGH4);
+        r14 = r10.rearrange(DOWN4).blend(r14, HIGH4);
+        r10 = t;
+        t = r11.blend(r15.rearrange(UP4), HIGH4);
+        r15 = r11.rearrange(DOWN4).blend(r15, HIGH4);
+        r11 = t;
+        t = r0.blend(r2.rearrange(UP2), HIGH2);
+        r2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
+        r0 = t;
+        t = r1.blend(r3.rearrange(UP2), HIGH2);
+        r3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
+        r1 = t;
+        t = r4.blend(r6.rearrange(UP2), HIGH2);
+        r6 = r4.rearrange(DOWN2).blend(r6, HIGH2);
+        r4 = t;
+        t = r5.blend(r7.rearrange(UP2), HIGH2);
+        r7 = r5.rearrange(DOWN2).blend(r7, HIGH2);
+        r5 = t;
+        t = r8.blend(r10.rearrange(UP2), HIGH2);
+        r10 = r8.rearrange(DOWN2).blend(r10, HIGH2);
+        r8 = t;
+        t = r9.blend(r11.rearrange(UP2), HIGH2);
+        r11 = r9.rearrange(DOWN2).blend(r11, HIGH2);
+        r9 = t;
+        t = r12.blend(r14.rearrange(UP2), HIGH2);
+        r14 = r12.rearrange(DOWN2).blend(r14, HIGH2);
+        r12 = t;
+        t = r13.blend(r15.rearrange(UP2), HIGH2);
+        r15 = r13.rearrange(DOWN2).blend(r15, HIGH2);
+        r13 = t;
+        t = r0.blend(r1.rearrange(UP1), HIGH1);
+        r1 = r0.rearrange(DOWN1).blend(r1, HIGH1);
+        r0 = t;
+        t = r2.blend(r3.rearrange(UP1), HIGH1);
+        r3 = r2.rearrange(DOWN1).blend(r3, HIGH1);
+        r2 = t;
+        t = r4.blend(r5.rearrange(UP1), HIGH1);
+        r5 = r4.rearrange(DOWN1).blend(r5, HIGH1);
+        r4 = t;
+        t = r6.blend(r7.rearrange(UP1), HIGH1);
+        r7 = r6.rearrange(DOWN1).blend(r7, HIGH1);
+        r6 = t;
+        t = r8.blend(r9.rearrange(UP1), HIGH1);
+        r9 = r8.rearrange(DOWN1).blend(r9, HIGH1);
+        r8 = t;
+        t = r10.blend(r11.rearrange(UP1), HIGH1);
+        r11 = r10.rearrange(DOWN1).blend(r11, HIGH1);
+        r10 = t;
+        t = r12.blend(r13.rearrange(UP1), HIGH1);
+        r13 = r12.rearrange(DOWN1).blend(r13, HIGH1);
+        r12 = t;
+        t = r14.blend(r15.rearrange(UP1), HIGH1);
+        r15 = r14.rearrange(DOWN1).blend(r15, HIGH1);
+        r14 = t;
+        r0.intoArray(buf, dst + 0 * NR);
+        r1.intoArray(buf, dst + 1 * NR);
+        r2.intoArray(buf, dst + 2 * NR);
+        r3.intoArray(buf, dst + 3 * NR);
+        r4.intoArray(buf, dst + 4 * NR);
+        r5.intoArray(buf, dst + 5 * NR);
+        r6.intoArray(buf, dst + 6 * NR);
+        r7.intoArray(buf, dst + 7 * NR);
+        r8.intoArray(buf, dst + 8 * NR);
+        r9.intoArray(buf, dst + 9 * NR);
+        r10.intoArray(buf, dst + 10 * NR);
+        r11.intoArray(buf, dst + 11 * NR);
+        r12.intoArray(buf, dst + 12 * NR);
+        r13.intoArray(buf, dst + 13 * NR);
+        r14.intoArray(buf, dst + 14 * NR);
+        r15.intoArray(buf, dst + 15 * NR);
     }
 
     /** {@code C = alpha * tile + beta * C} for a full tile (row stride NR in the tile, {@code ldc} in C). */
@@ -246,11 +487,12 @@ final class Gemm {
     }
 
     /**
-     * The micro-kernel: the {@code MR x NR} product of an A panel and a B panel of depth
-     * {@code kc}, written row-major into {@code tile}. Kept free of calls that take vectors, so C2
-     * keeps all accumulators in registers.
+     * The micro-kernel for A panels in {@code (p, r)} order ({@link #packA} with transA): the
+     * {@code MR x NR} product of an A panel and a B panel of depth {@code kc}, written row-major
+     * into {@code tile}. It calls nothing that takes a vector, so C2 keeps the 24 accumulators in
+     * registers (a vector passed to a method C2 does not inline is boxed).
      */
-    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+    static void kernelPR(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -266,7 +508,7 @@ final class Gemm {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(F, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(F, ap[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
@@ -322,5 +564,85 @@ final class Gemm {
         c62.intoArray(tile, 6 * NR + 2 * L);
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
-        c72.intoArray(tile, 7 * NR + 2 * L);    }
+        c72.intoArray(tile, 7 * NR + 2 * L);
+    }
+
+    /**
+     * {@link #kernelPR} for A panels in {@code (r, p)} order with row stride {@code KC}
+     * ({@link #packA} without transA).
+     */
+    static void kernelRP(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c00 = z, c01 = z, c02 = z;
+        FloatVector c10 = z, c11 = z, c12 = z;
+        FloatVector c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z;
+        FloatVector c40 = z, c41 = z, c42 = z;
+        FloatVector c50 = z, c51 = z, c52 = z;
+        FloatVector c60 = z, c61 = z, c62 = z;
+        FloatVector c70 = z, c71 = z, c72 = z;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            int ai = aOff + p;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(F, ap[ai + 1 * KC]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(F, ap[ai + 2 * KC]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(F, ap[ai + 3 * KC]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(F, ap[ai + 4 * KC]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(F, ap[ai + 5 * KC]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(F, ap[ai + 6 * KC]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(F, ap[ai + 7 * KC]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c02.intoArray(tile, 0 * NR + 2 * L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c12.intoArray(tile, 1 * NR + 2 * L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c42.intoArray(tile, 4 * NR + 2 * L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c52.intoArray(tile, 5 * NR + 2 * L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c62.intoArray(tile, 6 * NR + 2 * L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c72.intoArray(tile, 7 * NR + 2 * L);
+    }
 }

@@ -255,9 +255,9 @@ final class VectorKernels {
     }
 
     /**
-     * Soft-target rows, fused: one pass for both row maxima, one for both exponential sums (the
-     * student's exponentials kept in {@code grad}), one for the KL terms and the gradient. The
-     * log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
+     * Soft-target rows, fused: the row maxima, then one pass for both exponential sums (the
+     * student's exponentials kept in {@code grad}), then one for the KL terms and the gradient.
+     * The log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
      * cannot overflow for logits near {@code -Float.MAX_VALUE}. Rows that are all {@code -inf} go
      * to the scalar kernel (uniform distributions).
      */
@@ -267,56 +267,50 @@ final class VectorKernels {
         double kl = 0;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
-            FloatVector vms = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            FloatVector vmt = vms;
-            int j = 0;
-            int upper = F.loopBound(cols);
-            for (; j < upper; j += L) {
-                vms = vms.max(FloatVector.fromArray(F, student, off + j));
-                vmt = vmt.max(FloatVector.fromArray(F, teacher, off + j));
-            }
-            VectorMask<Float> live = F.indexInRange(j, cols);
-            if (j < cols) {
-                FloatVector ninf = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-                vms = vms.max(ninf.blend(FloatVector.fromArray(F, student, off + j, live), live));
-                vmt = vmt.max(ninf.blend(FloatVector.fromArray(F, teacher, off + j, live), live));
-            }
-            float ms = vms.reduceLanes(MAX);
-            float mt = vmt.reduceLanes(MAX);
+            float ms = rowMax(student, off, cols);
+            float mt = rowMax(teacher, off, cols);
             if (ms == Float.NEGATIVE_INFINITY || mt == Float.NEGATIVE_INFINITY) {
                 kl += ScalarKernels.softTargetLoss(student, teacher, temperature, gradScale, grad, cols, r, r + 1);
                 continue;
             }
-
             double sumS = expInto(student, off, cols, ms, invT, grad, off);
             double sumT = expSum(teacher, off, cols, mt, invT);
-            float invS = (float) (1.0 / sumS);
-            float invSumT = (float) (1.0 / sumT);
-            float logRatio = (float) (Math.log(sumS) - Math.log(sumT));
-
-            FloatVector klv = FloatVector.zero(F);
-            for (j = 0; j < upper; j += L) {
-                FloatVector t = FloatVector.fromArray(F, teacher, off + j);
-                FloatVector s = FloatVector.fromArray(F, student, off + j);
-                FloatVector p = t.sub(mt).mul(invT).lanewise(EXP).mul(invSumT);
-                FloatVector q = FloatVector.fromArray(F, grad, off + j).mul(invS);
-                FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
-                klv = klv.blend(p.fma(logPOverQ, klv), p.compare(NE, 0f));
-                q.sub(p).mul(gradScale).intoArray(grad, off + j);
-            }
-            if (j < cols) {
-                FloatVector t = FloatVector.fromArray(F, teacher, off + j, live);
-                FloatVector s = FloatVector.fromArray(F, student, off + j, live);
-                FloatVector p = t.sub(mt).mul(invT).lanewise(EXP, live).mul(invSumT);
-                FloatVector q = FloatVector.fromArray(F, grad, off + j, live).mul(invS);
-                FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
-                VectorMask<Float> counts = p.compare(NE, 0f).and(live);
-                klv = klv.blend(p.fma(logPOverQ, klv), counts);
-                q.sub(p).mul(gradScale).intoArray(grad, off + j, live);
-            }
-            kl += klv.reduceLanes(VectorOperators.ADD);
+            kl += klAndGradient(student, teacher, grad, off, cols, ms, mt, invT, (float) (1.0 / sumS),
+                    (float) (1.0 / sumT), (float) (Math.log(sumS) - Math.log(sumT)), gradScale);
         }
         return kl;
+    }
+
+    /**
+     * One soft-target row after the sums: {@code grad} holds the student's exponentials on entry
+     * and {@code gradScale * (q - p)} on exit; returns {@code sum_j p_j log(p_j / q_j)} over
+     * {@code p_j != 0}.
+     */
+    private static double klAndGradient(float[] student, float[] teacher, float[] grad, int off, int cols,
+                                        float ms, float mt, float invT, float invSumS, float invSumT,
+                                        float logRatio, float gradScale) {
+        FloatVector kl = FloatVector.zero(F);
+        int j = 0;
+        for (int upper = F.loopBound(cols); j < upper; j += L) {
+            FloatVector t = FloatVector.fromArray(F, teacher, off + j);
+            FloatVector s = FloatVector.fromArray(F, student, off + j);
+            FloatVector p = t.sub(mt).mul(invT).lanewise(EXP).mul(invSumT);
+            FloatVector q = FloatVector.fromArray(F, grad, off + j).mul(invSumS);
+            FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
+            kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f));
+            q.sub(p).mul(gradScale).intoArray(grad, off + j);
+        }
+        if (j < cols) {
+            VectorMask<Float> live = F.indexInRange(j, cols);
+            FloatVector t = FloatVector.fromArray(F, teacher, off + j, live);
+            FloatVector s = FloatVector.fromArray(F, student, off + j, live);
+            FloatVector p = t.sub(mt).mul(invT).lanewise(EXP, live).mul(invSumT);
+            FloatVector q = FloatVector.fromArray(F, grad, off + j, live).mul(invSumS);
+            FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
+            kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f).and(live));
+            q.sub(p).mul(gradScale).intoArray(grad, off + j, live);
+        }
+        return kl.reduceLanes(VectorOperators.ADD);
     }
 
     static double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
@@ -422,8 +416,12 @@ final class VectorKernels {
 
     // ------------------------------------------------------------------ reductions and elementwise
 
-    /** Finds the row maximum with vectors, then its first position (or the first NaN). */
+    /** Finds the row maximum with vectors, then its first position (or the first NaN); short rows go scalar. */
     static void argmaxRows(float[] x, int cols, int[] out, int rowFrom, int rowTo) {
+        if (cols < 2 * L) {
+            ScalarKernels.argmaxRows(x, cols, out, rowFrom, rowTo);
+            return;
+        }
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             float m = rowMax(x, off, cols);

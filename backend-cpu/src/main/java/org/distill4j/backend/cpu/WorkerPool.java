@@ -52,8 +52,7 @@ final class WorkerPool implements AutoCloseable {
             }
             return;
         }
-        @SuppressWarnings("unchecked")
-        FutureTask<Void>[] tasks = new FutureTask[parts - 1];
+        FutureTask<?>[] tasks = new FutureTask<?>[parts - 1];
         for (int i = 1; i < parts; i++) {
             int index = i;
             tasks[i - 1] = new FutureTask<>(() -> part.accept(index), null);
@@ -70,7 +69,7 @@ final class WorkerPool implements AutoCloseable {
             failure = e;
         }
         boolean interrupted = false;
-        for (FutureTask<Void> task : tasks) {
+        for (FutureTask<?> task : tasks) {
             task.run();
             while (true) {
                 try {

@@ -1,25 +1,13 @@
 package org.distill4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.distill4j.backend.Backend;
-import org.distill4j.backend.BackendConfig;
-import org.distill4j.backend.Backends;
 import org.distill4j.backend.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Hand-checked values for the main ops, on the backend made through the service loader. */
+/** Hand-checked values: a small gemm with NaN in C and beta 0, and a softmax of huge and very negative logits. */
 class CpuBackendSmokeTest {
-    @Test
-    void serviceLoaderFindsTheCpuBackend() {
-        try (Backend b = Backends.create(BackendConfig.named("cpu"))) {
-            assertEquals("cpu", b.name());
-            assertTrue(b.describe().startsWith("CPU, "), b.describe());
-        }
-    }
-
     @Test
     void gemmMultipliesSmallMatrices() {
         try (Backend b = new CpuBackend(1, true);

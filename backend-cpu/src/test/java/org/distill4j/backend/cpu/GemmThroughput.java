@@ -1,15 +1,28 @@
 package org.distill4j.backend.cpu;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 import org.distill4j.backend.Tensor;
 
 /**
- * Measures gemm throughput in GFLOP/s (not a unit test). Run with the test class path, e.g.
- * {@code java --add-modules jdk.incubator.vector -cp ... org.distill4j.backend.cpu.GemmThroughput [seconds] [simd]}.
- * Prints, per shape and thread count, the median and best of repeated timed batches.
+ * Measures gemm throughput in GFLOP/s (not a unit test). Build with
+ * {@code mvn -q -pl core,backend-cpu -am test-compile}, then run from the repository root:
+ * <pre>{@code
+ * java --add-modules jdk.incubator.vector \
+ *     -cp core/target/classes:backend-cpu/target/classes:backend-cpu/target/test-classes \
+ *     org.distill4j.backend.cpu.GemmThroughput [seconds per shape] [simd] [shape filter]
+ * }</pre>
+ * Each shape is first run for 2 s (and at least 200 calls) so C2 compiles the kernels. Prints,
+ * per shape and thread count, the median, best and worst wall-clock rate of timed batches
+ * of about 20 ms, and the rate per CPU-second of the process over all batches (flops divided by
+ * the CPU time all its threads used), which is less disturbed when other processes share the cores.
  */
 public final class GemmThroughput {
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private GemmThroughput() {
     }
 
@@ -26,7 +39,7 @@ public final class GemmThroughput {
                 {"NT (128x1200)x(1200x1200)^T dX", false, true, 128, 1200, 1200},
                 {"NN 1024^3", false, false, 1024, 1024, 1024},
         };
-        System.out.println("simd=" + simd + ", " + Runtime.version() + ", " + seconds + " s per measurement");
+        System.out.println("simd=" + simd + ", " + Runtime.version() + ", " + seconds + " s per measurement after 2 s of warm-up");
         for (int threads : new int[] {1, 2}) {
             try (CpuBackend backend = new CpuBackend(threads, simd)) {
                 System.out.println(backend.describe());
@@ -48,8 +61,9 @@ public final class GemmThroughput {
              Tensor c = backend.tensor(m, n)) {
             double flops = 2.0 * m * n * k;
             int reps = 1;
-            long deadline = System.nanoTime() + (long) (seconds * 0.5e9);
-            while (System.nanoTime() < deadline) {
+            // Warm up until C2 has compiled the kernels: the Vector API is ~100x slower before that.
+            long deadline = System.nanoTime() + WARM_UP_NANOS;
+            for (int calls = 0; System.nanoTime() < deadline || calls < 200; calls++) {
                 backend.gemm(transA, transB, 1f, a, b, 0f, c);
             }
             long t0 = System.nanoTime();
@@ -58,6 +72,7 @@ public final class GemmThroughput {
             reps = (int) Math.max(1, 0.02e9 / once);
             int batches = (int) Math.max(5, seconds * 1e9 / (once * (double) reps));
             double[] gflops = new double[batches];
+            long cpuStart = OS.getProcessCpuTime();
             for (int i = 0; i < batches; i++) {
                 long start = System.nanoTime();
                 for (int r = 0; r < reps; r++) {
@@ -65,9 +80,12 @@ public final class GemmThroughput {
                 }
                 gflops[i] = flops * reps / (System.nanoTime() - start);
             }
+            double perCpu = flops * reps * batches / (OS.getProcessCpuTime() - cpuStart);
             Arrays.sort(gflops);
-            System.out.printf("  %-34s threads=%d  median %6.1f  best %6.1f  worst %6.1f GFLOP/s (%d x %d calls)%n",
-                    label, backend.threads(), gflops[batches / 2], gflops[batches - 1], gflops[0], batches, reps);
+            System.out.printf("  %-32s threads=%d  median %6.1f  best %6.1f  worst %6.1f GFLOP/s"
+                            + "  | %6.1f per CPU-second (%d x %d calls)%n",
+                    label, backend.threads(), gflops[batches / 2], gflops[batches - 1], gflops[0],
+                    perCpu, batches, reps);
         }
     }
 }

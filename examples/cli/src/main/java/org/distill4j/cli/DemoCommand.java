@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
 
     static final Preset QUICK = new Preset(5000,
             MlpSpec.parse("784-512-512-10").withDropout(0.2f, 0.5f).withMaxNorm(3.5f), 30, 0.05f, 2,
-            MlpSpec.parse("784-100-100-10"), 30, 0.05f, 20f, 0.1f);
+            MlpSpec.parse("784-300-300-10"), 30, 0.05f, 20f, 0.1f);
 
     static final Preset FULL = new Preset(60000,
             MlpSpec.parse("784-1200-1200-10").withDropout(0.2f, 0.5f).withMaxNorm(3.5f), 60, 0.05f, 2,
@@ -120,10 +120,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         double total = (System.nanoTime() - start) / 1e9;
         System.out.println();
-        System.out.printf("%-18s | %-58s | %11s | %9s%n", "model", "setup", "test errors", "wall time");
-        System.out.println("-".repeat(18) + "-+-" + "-".repeat(58) + "-+-" + "-".repeat(11) + "-+-" + "-".repeat(9));
+        int w = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+        String format = "%-18s | %-" + w + "s | %11s | %9s%n";
+        System.out.printf(format, "model", "setup", "test errors", "wall time");
+        System.out.println("-".repeat(18) + "-+-" + "-".repeat(w) + "-+-" + "-".repeat(11) + "-+-" + "-".repeat(9));
         for (String[] r : rows) {
-            System.out.printf("%-18s | %-58s | %11s | %9s%n", r[0], r[1], r[2], r[3]);
+            System.out.printf(format, r[0], r[1], r[2], r[3]);
         }
         System.out.printf("total wall time %s on %d test examples; metrics and models in %s%n", time(total), test.size(), run.path());
         JsonObject summary = new JsonObject();

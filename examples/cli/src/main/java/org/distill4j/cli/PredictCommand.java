@@ -6,6 +6,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
 import org.distill4j.io.ModelFile;
 import org.distill4j.nn.Sequential;
+import org.distill4j.train.Probabilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 test.features(i, x, 0);
                 float[] z = model.logits(x, 1);
-                double[] p = softmax(z, temperature);
+                double[] p = Probabilities.softmax(z, temperature);
                 int best = 0;
                 for (int c = 1; c < p.length; c++) {
                     if (p[c] > p[best]) {
@@ -52,22 +53,5 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static double[] softmax(float[] z, float t) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v / t);
-        }
-        double[] p = new double[z.length];
-        double sum = 0;
-        for (int i = 0; i < z.length; i++) {
-            p[i] = Math.exp(z[i] / t - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 }

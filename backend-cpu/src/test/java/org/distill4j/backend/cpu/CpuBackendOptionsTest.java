@@ -1,0 +1,141 @@
+package org.distill4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.distill4j.backend.Availability;
+import org.distill4j.backend.Backend;
+import org.distill4j.backend.BackendConfig;
+import org.distill4j.backend.Backends;
+import org.distill4j.backend.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The provider's answers and the {@code cpu.threads} / {@code cpu.simd} options. */
+class CpuBackendOptionsTest {
+    @Test
+    void providerIsAlwaysAvailableAndSaysWhichKernelsRun() {
+        CpuBackendProvider provider = new CpuBackendProvider();
+        assertEquals("cpu", provider.name());
+        assertEquals(0, provider.priority());
+        assertEquals("org.distill4j:distill4j-backend-cpu", provider.artifact());
+        Availability a = provider.probe();
+        assertTrue(a.available());
+        int threads = Runtime.getRuntime().availableProcessors();
+        String expected = VectorSupport.usable()
+                ? "Vector API, " + VectorSupport.lanes() + " float lanes (" + VectorSupport.lanes() * 32 + "-bit), "
+                : "scalar kernels: ";
+        assertTrue(a.reason().startsWith(expected), a.reason());
+        assertTrue(a.reason().endsWith(threads + (threads == 1 ? " thread" : " threads")), a.reason());
+    }
+
+    @Test
+    void serviceLoaderFindsTheCpuBackend() {
+        assertTrue(Backends.discover().stream().anyMatch(c -> c.name().equals("cpu") && c.availability().available()));
+        try (Backend b = Backends.create(BackendConfig.named("cpu"))) {
+            assertTrue(b instanceof CpuBackend);
+            assertEquals(Runtime.getRuntime().availableProcessors(), ((CpuBackend) b).threads());
+        }
+    }
+
+    @Test
+    void optionsChooseThreadsAndScalarKernels() {
+        BackendConfig config = BackendConfig.named("cpu").withOption("cpu", "threads", "3").withOption("cpu", "simd", "false");
+        try (CpuBackend b = new CpuBackend(config)) {
+            assertEquals(3, b.threads());
+            assertFalse(b.simd());
+            assertTrue(b.describe().startsWith("CPU, 3 threads, scalar kernels"), b.describe());
+        }
+        try (CpuBackend b = new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "simd", "true"))) {
+            assertEquals(VectorSupport.usable(), b.simd());
+        }
+    }
+
+    @Test
+    void systemPropertiesApplyWhenTheConfigIsSilent() {
+        String oldSimd = System.setProperty("distill4j.cpu.simd", "false");
+        String oldThreads = System.setProperty("distill4j.cpu.threads", "1");
+        try (CpuBackend b = new CpuBackend(BackendConfig.defaults())) {
+            assertFalse(b.simd());
+            assertEquals(1, b.threads());
+            assertTrue(b.describe().startsWith("CPU, 1 thread, "), b.describe());
+        } finally {
+            restore("distill4j.cpu.simd", oldSimd);
+            restore("distill4j.cpu.threads", oldThreads);
+        }
+    }
+
+    @Test
+    void malformedOptionsAreErrorsNamingTheOption() {
+        IllegalArgumentException simd = assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "simd", "maybe")));
+        assertTrue(simd.getMessage().contains("distill4j.cpu.simd"), simd.getMessage());
+        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "threads", "0")));
+        assertTrue(threads.getMessage().contains("distill4j.cpu.threads"), threads.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "threads", "two")));
+    }
+
+    @Test
+    void closeStopsThePoolAndFreesNothingTheCallerStillOwns() throws InterruptedException {
+        CpuBackend b = new CpuBackend(2, true);
+        long before = countPoolThreads();
+        float[] x = Reference.random(3, 300_000);
+        try (Tensor t = b.tensor(x, 300, 1000); Tensor out = b.tensor(300, 1000)) {
+            b.relu(t, out);
+            assertTrue(countPoolThreads() > before, "a large op starts the worker");
+            b.close();
+            // After close the caller runs every part itself.
+            b.scale(out, 2f);
+            float[] expected = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                expected[i] = 2f * Math.max(x[i], 0f);
+            }
+            assertArrayEquals(expected, out.toArray());
+        }
+        for (int i = 0; i < 100 && countPoolThreads() > before; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, countPoolThreads());
+    }
+
+    @Test
+    void largeElementwiseOpsGiveTheSameResultOnOneAndTwoThreads() {
+        int size = 400_000;
+        float[] x = Reference.random(4, size);
+        float[] g = Reference.random(5, size);
+        float[][] results = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (CpuBackend b = new CpuBackend(threads, true);
+                 Tensor p = b.tensor(x, size);
+                 Tensor grad = b.tensor(g, size);
+                 Tensor m = b.tensor(size);
+                 Tensor v = b.tensor(size);
+                 Tensor mask = b.tensor(size)) {
+                b.fill(m, 0f);
+                b.fill(v, 0f);
+                b.adamUpdate(p, grad, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 1);
+                b.dropout(p, mask, p, 0.25f, 99L);
+                b.axpy(0.5f, grad, p);
+                results[threads - 1] = p.toArray();
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    private static long countPoolThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("distill4j-cpu-") && t.isAlive()).count();
+    }
+
+    private static void restore(String key, String old) {
+        if (old == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, old);
+        }
+    }
+}
