@@ -21,7 +21,7 @@ import java.util.Set;
  * the same run, as a ratio.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar org.distill4j.bench.Report bench/results/jmh.json [bench/results/pytorch.json]
+ * java -cp bench/target/benchmarks.jar org.distill4j.bench.Report [--pytorch pytorch.json] jmh-1.json jmh-2.json ...
  * </pre>
  */
 public final class Report {
@@ -46,14 +46,24 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: Report JMH_JSON [PYTORCH_JSON]");
+        List<Path> jmh = new ArrayList<>();
+        JsonObject pytorch = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--pytorch") && i + 1 < args.length) {
+                pytorch = JsonParser.parseString(Files.readString(Path.of(args[++i]))).getAsJsonObject();
+            } else {
+                jmh.add(Path.of(args[i]));
+            }
+        }
+        if (jmh.isEmpty()) {
+            System.err.println("usage: Report [--pytorch PYTORCH_JSON] JMH_JSON...");
             System.exit(2);
         }
-        List<Result> results = readJmh(Path.of(args[0]));
-        JsonObject pytorch = args.length == 2 && Files.exists(Path.of(args[1]))
-                ? JsonParser.parseString(Files.readString(Path.of(args[1]))).getAsJsonObject() : null;
-        System.out.print(new Report(results, readJvm(Path.of(args[0])), pytorch).render());
+        List<Result> results = new ArrayList<>();
+        for (Path p : jmh) {
+            results.addAll(readJmh(p));
+        }
+        System.out.print(new Report(results, readJvm(jmh.get(0)), pytorch).render());
     }
 
     /** The JDK and JVM options of the first result, e.g. {@code JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS), ...}. */
