@@ -8,9 +8,8 @@
 #   lib/distill4j-core-tests.jar             the conformance and engine suites
 #   lib/distill4j-backend-cuda-tests.jar     the CUDA test classes
 #   lib/ejml-*.jar                           the conformance suite's gemm oracle (test scope)
-#   lib/distill4j-cuda-activation.jar        META-INF/services entry for CudaBackendProvider, from
-#                                            backend-cuda/src/gpu-test: the provider is registered only here
-#   data/mnist/*.gz                          MNIST for demo --quick (from $MNIST_DIR)
+#   bench/distill4j-bench.jar, bench/jmh-*.jar the JMH training-step benchmark (DistillStepBench) and JMH
+#   data/mnist/*.gz                          MNIST for the demo and the teacher runs (from $MNIST_DIR)
 #   run-gpu.sh                               the script to run there: bash .bundle/run-gpu.sh
 # Usage: gpu/prepare.sh [BUNDLE_DIR]. Environment: JAVA_HOME (JDK 25), MNIST_DIR (default
 # <repo>/data/mnist, filled by ./distill4j fetch mnist), MAKE_BUNDLE (default ../shared/gpu/make-bundle next to the repository).
@@ -41,10 +40,14 @@ zip -q -d "$bundle/lib/distill4j.jar" 'lib/libJNvPTXCompiler-*' >/dev/null
 cp "core/target/distill4j-core-$version-tests.jar" "$bundle/lib/distill4j-core-tests.jar"
 jar="$JAVA_HOME/bin/jar"
 "$jar" --create --file "$bundle/lib/distill4j-backend-cuda-tests.jar" -C backend-cuda/target/test-classes .
-"$jar" --create --file "$bundle/lib/distill4j-cuda-activation.jar" -C backend-cuda/src/gpu-test/resources .
 # Test-scope jars the shaded jar lacks: only EJML (JUnit comes with the console launcher).
 mvn -B -q -pl backend-cuda dependency:copy-dependencies -DincludeScope=test -DincludeGroupIds=org.ejml \
   -DoutputDirectory="$bundle/lib"
+
+mkdir -p "$bundle/bench"
+"$jar" --create --file "$bundle/bench/distill4j-bench.jar" -C bench/target/classes .
+mvn -B -q -pl bench dependency:copy-dependencies -DincludeScope=runtime \
+  -DincludeArtifactIds=jmh-core,jopt-simple,commons-math3 -DoutputDirectory="$bundle/bench"
 
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   if [ -f "$mnist/$f.gz" ]; then

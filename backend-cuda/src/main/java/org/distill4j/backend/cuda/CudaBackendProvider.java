@@ -19,9 +19,8 @@ import jcuda.driver.CUresult;
  * <p>The device is the option {@code cuda.device} (an index), else the system property
  * {@value #DEVICE_PROPERTY}, else device 0; {@code cuda.gemm} chooses gemm (see {@link CudaBackend}).
  *
- * <p>Not registered as a service yet: the project registers a provider once its backend passed the
- * conformance suite on real hardware. {@code src/gpu-test/resources} holds the registration the GPU
- * bundle ({@code gpu/prepare.sh}) activates.
+ * <p>Registered as a service ({@code META-INF/services}) since the backend passed the conformance
+ * suite on a real GPU (an H200, with the built-in tiled gemm; {@code gpu/README.md}).
  */
 public final class CudaBackendProvider implements BackendProvider {
     static final int PRIORITY = 30;

@@ -35,14 +35,12 @@ class CudaBackendProviderTest {
     }
 
     @Test
-    void isNotRegisteredAsAServiceUntilItPassesTheConformanceSuiteOnAGpu() throws IOException {
+    void isRegisteredAsAServiceSoAddingTheDependencyIsEnoughToFindIt() {
+        boolean found = false;
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class, getClass().getClassLoader())) {
-            assertFalse(p instanceof CudaBackendProvider, "CudaBackendProvider is registered as a service");
+            found |= p instanceof CudaBackendProvider;
         }
-        Path inactive = Path.of("src/gpu-test/resources/META-INF/services/org.distill4j.backend.BackendProvider");
-        assumeTrue(Files.exists(Path.of("src/gpu-test")), "not run from backend-cuda/");
-        assertEquals(CudaBackendProvider.class.getName(), Files.readString(inactive).strip(),
-                "the registration the GPU bundle activates");
+        assertTrue(found, "CudaBackendProvider is not registered in META-INF/services");
     }
 
     @Test
