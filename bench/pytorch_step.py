@@ -9,6 +9,9 @@ setting. Results go to a JSON file that bench/Report reads.
 
 Usage (Debian's torch lives in the system Python, not in a pyenv one):
     /usr/bin/python3 bench/pytorch_step.py --out bench/results/pytorch.json [--quick]
+
+On an NVIDIA GPU (no thread sweep; the distillation step only, at each batch size given):
+    python3 bench/pytorch_step.py --device cuda --batches 128,1024 --out pytorch-cuda.json
 """
 
 import argparse
@@ -65,25 +68,27 @@ def mlp(torch, sizes, input_dropout=0.0, hidden_dropout=0.0):
     return nn.Sequential(*layers)
 
 
-def make_step(torch, cached_teacher):
-    """One distillation step as distill4j's DistillStepBench does it; returns a no-argument callable."""
+def make_step(torch, cached_teacher, device="cpu", batch=BATCH):
+    """One distillation step as distill4j's DistillStepBench does it; returns a no-argument callable.
+
+    Like distill4j's step it reads the loss back to the host (loss.item()), which on a GPU waits for the step."""
     F = torch.nn.functional
     torch.manual_seed(0)
-    teacher = mlp(torch, [784, 1200, 1200, 10], 0.2, 0.5).eval()
-    student = mlp(torch, [784, 800, 800, 10]).train()
+    teacher = mlp(torch, [784, 1200, 1200, 10], 0.2, 0.5).to(device).eval()
+    student = mlp(torch, [784, 800, 800, 10]).to(device).train()
     optimizer = torch.optim.SGD(student.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM)
-    features = torch.rand(BATCHES * BATCH, 784)
-    labels = torch.arange(BATCHES * BATCH) % 10
+    features = torch.rand(BATCHES * batch, 784).to(device)
+    labels = (torch.arange(BATCHES * batch) % 10).to(device)
     with torch.no_grad():
         teacher_logits = teacher(features)
     state = {"step": 0}
 
     def step():
-        first = (state["step"] % BATCHES) * BATCH
-        x = features[first:first + BATCH]
-        y = labels[first:first + BATCH]
+        first = (state["step"] % BATCHES) * batch
+        x = features[first:first + batch]
+        y = labels[first:first + batch]
         if cached_teacher:
-            t = teacher_logits[first:first + BATCH]
+            t = teacher_logits[first:first + batch]
         else:
             with torch.no_grad():
                 t = teacher(x)
@@ -141,6 +146,29 @@ def worker(args):
     json.dump(out, sys.stdout)
 
 
+def gpu(args):
+    """The distillation step on an NVIDIA GPU at each batch size, teacher forward and cached."""
+    import torch
+    if not torch.cuda.is_available():
+        raise SystemExit("pytorch_step.py: --device cuda, but torch.cuda.is_available() is False")
+    warmup, round_s, rounds = (0.5, 0.5, 3) if args.quick else (2.0, 1.0, 5)
+    torch.backends.cuda.matmul.allow_tf32 = False  # distill4j computes in float32, so PyTorch does too
+    results = {}
+    for batch in (int(b) for b in args.batches.split(",") if b):
+        for teacher in ("forward", "cached"):
+            r = timed(make_step(torch, teacher == "cached", "cuda", batch), warmup, round_s, rounds)
+            r["examples_per_s"] = batch / r["mean_s"]
+            results["step.%s.%d" % (teacher, batch)] = r
+            print("pytorch cuda: batch %d teacher %s  %.3f ms/step  %.0f examples/s"
+                  % (batch, teacher, r["mean_s"] * 1e3, r["examples_per_s"]), file=sys.stderr)
+    report = {"torch": torch.__version__, "device": torch.cuda.get_device_name(0), "cuda": torch.version.cuda,
+              "tf32": False, "machine": machine(), "temperature": TEMPERATURE, "alpha": ALPHA, "results": results}
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=1)
+    print("pytorch: wrote %s" % args.out, file=sys.stderr)
+
+
 def run_child(omp, interop, blas, wait_policy, what, quick):
     env = dict(os.environ)
     env.update({"OMP_NUM_THREADS": str(omp), "OPENBLAS_NUM_THREADS": str(blas), "OMP_WAIT_POLICY": wait_policy})
@@ -175,6 +203,8 @@ def main():
     p.add_argument("--blas-threads", default="1,2", help="OPENBLAS_NUM_THREADS values to try")
     p.add_argument("--wait-policy", default="PASSIVE",
                    help="OMP_WAIT_POLICY for the children (ACTIVE spins and is ~3x slower on 2 shared cores)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cpu (thread sweep) or cuda")
+    p.add_argument("--batches", default="128,1024", help="batch sizes of the step on --device cuda")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--omp", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--interop", type=int, default=1, help=argparse.SUPPRESS)
@@ -183,6 +213,9 @@ def main():
     args = p.parse_args()
     if args.worker:
         worker(args)
+        return
+    if args.device == "cuda":
+        gpu(args)
         return
 
     ints = lambda text: [int(v) for v in text.split(",") if v]

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One distillation training step at batch 128, built from the core API the way
+ * One distillation training step (batch 128 unless {@code batch} says otherwise), built from the core API the way
  * {@link org.distill4j.train.Trainer} does a step: batch copied to the device in a step
  * {@link org.distill4j.backend.Scope}, student forward (training pass), the objective
  * ({@code 0.1 * CE + 0.9 * T^2 * KL} at T = 20), student backward, SGD with momentum 0.9, max-norm
@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code teacher=forward}: the teacher runs forward on every batch (the issue's step);
  * {@code teacher=cached}: its logits are precomputed once ({@link TeacherLogits}), which is
- * what {@code ./distill4j distill} does. Score: milliseconds per step; examples/s = {@code 128 * 1000 / score}.
+ * what {@code ./distill4j distill} does. Score: milliseconds per step; examples/s = {@code batch * 1000 / score}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,7 +48,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DistillStepBench {
-    static final int BATCH = 128;
     /** Batches in the pool the steps cycle through. */
     static final int BATCHES = 8;
     static final float LEARNING_RATE = 0.05f;
@@ -63,6 +62,9 @@ public class DistillStepBench {
 
     @Param({"2"})
     public int threads;
+
+    @Param({"128"})
+    public int batch;
 
     private Backend b;
     private Sequential teacherModel;
@@ -82,31 +84,31 @@ public class DistillStepBench {
         student = MlpSpec.parse("784-800-800-10").build(b, 2);
         params = student.parameters();
         sgd = new Sgd(0f, false);
-        features = BenchSupport.uniform(BATCHES * BATCH * 784, 0f, 1f, 3);
-        labels = new float[BATCHES * BATCH];
+        features = BenchSupport.uniform(BATCHES * batch * 784, 0f, 1f, 3);
+        labels = new float[BATCHES * batch];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i % 10;
         }
         objective = switch (teacher) {
             case "forward" -> new OnlineTeacherObjective(teacherModel, DISTILL);
             case "cached" -> new DistillationObjective(
-                    TeacherLogits.of(teacherModel.logits(features, BATCHES * BATCH), BATCHES * BATCH, 10), DISTILL);
+                    TeacherLogits.of(teacherModel.logits(features, BATCHES * batch), BATCHES * batch, 10), DISTILL);
             default -> throw new IllegalArgumentException("teacher must be forward or cached, found " + teacher);
         };
     }
 
     @Benchmark
     public double step() {
-        int first = (int) (step % BATCHES) * BATCH;
-        int[] indices = new int[BATCH];
-        for (int r = 0; r < BATCH; r++) {
+        int first = (int) (step % BATCHES) * batch;
+        int[] indices = new int[batch];
+        for (int r = 0; r < batch; r++) {
             indices[r] = first + r;
         }
         LossTerms loss;
         try (org.distill4j.backend.Scope scope = b.newScope()) {
-            Tensor x = scope.tensor(BATCH, 784);
+            Tensor x = scope.tensor(batch, 784);
             x.copyFrom(features, first * 784);
-            Tensor y = scope.tensor(BATCH);
+            Tensor y = scope.tensor(batch);
             y.copyFrom(labels, first);
             Pass pass = Pass.training(scope, step);
             Tensor logits = student.forward(x, pass);

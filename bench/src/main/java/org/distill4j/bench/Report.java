@@ -255,15 +255,16 @@ public final class Report {
         if (steps.isEmpty()) {
             return;
         }
-        line("## distillation step, teacher 784-1200-1200-10, student 784-800-800-10, batch 128 (higher examples/s is better)");
+        line("## distillation step, teacher 784-1200-1200-10, student 784-800-800-10 (higher examples/s is better)");
         line("");
-        line("| backend | teacher | ms/step | examples/s | alloc (MB/step) | PyTorch examples/s | ratio to PyTorch |");
-        line("|---|---|---:|---:|---:|---:|---:|");
+        line("| backend | teacher | batch | ms/step | examples/s | alloc (MB/step) | PyTorch examples/s | ratio to PyTorch |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|");
         for (Result r : steps) {
-            double perSecond = DistillStepBench.BATCH * 1e3 / r.score();
+            int batch = r.param("batch").isEmpty() ? 128 : Integer.parseInt(r.param("batch"));
+            double perSecond = batch * 1e3 / r.score();
             JsonObject pt = pytorchResult("step." + r.param("teacher"));
-            double ptPerSecond = pt == null ? Double.NaN : DistillStepBench.BATCH / number(pt.get("mean_s"));
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |", r.param("backend"), r.param("teacher"),
+            double ptPerSecond = pt == null || batch != 128 ? Double.NaN : 128 / number(pt.get("mean_s"));
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |", r.param("backend"), r.param("teacher"), batch,
                     withError(r), fmt(perSecond), fmt(r.allocPerOp() / 1e6),
                     fmt(ptPerSecond), times(perSecond / ptPerSecond)));
         }
