@@ -35,7 +35,7 @@ public interface LrSchedule {
             throw new IllegalArgumentException("warm-up fraction must be in [0, 1), found " + fraction);
         }
         LrSchedule base = this;
-        return p -> fraction > 0 && p < fraction ? (float) (base.rate(p) * (p + 1e-3) / fraction) : base.rate(p);
+        return p -> fraction > 0 && p < fraction ? (float) (base.rate(p) * Math.min(1, (p + 1e-3) / fraction)) : base.rate(p);
     }
 
     private static void requirePositive(float rate) {

@@ -31,6 +31,14 @@ class SchedulesTest {
     }
 
     @Test
+    void warmupNeverOvershootsThePeakRate() {
+        LrSchedule s = LrSchedule.constant(1f).withWarmup(0.02);
+        for (double p = 0; p < 0.05; p += 1e-4) {
+            assertTrue(s.rate(p) <= 1f, "rate " + s.rate(p) + " at progress " + p);
+        }
+    }
+
+    @Test
     void momentumRampsLinearly() {
         MomentumSchedule m = MomentumSchedule.ramp(0.5f, 0.99f, 0.5);
         assertEquals(0.5f, m.momentum(0), 1e-7f);
