@@ -9,9 +9,14 @@ import org.distill4j.backend.Tensor;
  * kernels ({@link VectorKernels}) when the Vector API is usable and the scalar reference kernels
  * ({@link ScalarKernels}) otherwise.
  *
+ * <p>A closed tensor's array goes to an {@link ArrayPool} for the next tensor of the same size,
+ * so a repeated step allocates nothing once it has run.
+ *
  * <p>Options ({@link BackendConfig}, or system properties {@code distill4j.cpu.*}):
- * {@code cpu.threads} (default: the available processors) bounds the pool this instance owns;
- * {@code cpu.simd=false} forces the scalar kernels. {@link #close()} stops the pool.
+ * {@code cpu.threads} (default: the available processors) bounds the thread pool this instance owns;
+ * {@code cpu.simd=false} forces the scalar kernels; {@code cpu.poolMiB} bounds the memory kept
+ * for reuse (default: an eighth of the maximum heap; 0 keeps nothing). {@link #close()} stops
+ * the threads and drops the kept memory.
  */
 public final class CpuBackend extends Backend {
     /** The provider name. */
@@ -24,21 +29,38 @@ public final class CpuBackend extends Backend {
     private final boolean simd;
     private final WorkerPool pool;
     private final Gemm gemm;
+    private final ArrayPool arrays;
 
     /** A backend configured from {@code config}, falling back to {@code -Ddistill4j.cpu.*} system properties. */
     public CpuBackend(BackendConfig config) {
-        this(threadsOption(config), simdOption(config));
+        this(threadsOption(config), simdOption(config), poolOption(config));
     }
 
-    /** A backend with {@code threads >= 1} threads; {@code simd} is honoured only where the Vector API is usable. */
+    /**
+     * A backend with {@code threads >= 1} threads and the default pool; {@code simd} is honoured
+     * only where the Vector API is usable.
+     */
     public CpuBackend(int threads, boolean simd) {
+        this(threads, simd, defaultPoolBytes());
+    }
+
+    /** A backend that keeps at most {@code poolBytes} of closed tensors' memory for reuse. */
+    public CpuBackend(int threads, boolean simd, long poolBytes) {
         if (threads < 1) {
             throw new IllegalArgumentException("option distill4j.cpu.threads must be >= 1, found " + threads);
+        }
+        if (poolBytes < 0) {
+            throw new IllegalArgumentException("poolBytes must be >= 0, found " + poolBytes);
         }
         this.threads = threads;
         this.simd = simd && VectorSupport.usable();
         this.pool = new WorkerPool(threads);
         this.gemm = this.simd ? new Gemm(pool) : null;
+        this.arrays = new ArrayPool(poolBytes);
+    }
+
+    private static long defaultPoolBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
     }
 
     private static int threadsOption(BackendConfig config) {
@@ -48,6 +70,23 @@ public final class CpuBackend extends Backend {
             config = config.withOption(NAME, "threads", property);
         }
         return config.intOption(NAME, "threads", fallback);
+    }
+
+    private static long poolOption(BackendConfig config) {
+        String raw = config.option(NAME, "poolMiB").orElse(System.getProperty("distill4j.cpu.poolMiB"));
+        if (raw == null) {
+            return defaultPoolBytes();
+        }
+        int mib;
+        try {
+            mib = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            mib = -1;
+        }
+        if (mib < 0) {
+            throw new IllegalArgumentException("option distill4j.cpu.poolMiB must be an integer >= 0, found '" + raw + "'");
+        }
+        return (long) mib << 20;
     }
 
     private static boolean simdOption(BackendConfig config) {
@@ -91,17 +130,23 @@ public final class CpuBackend extends Backend {
         return simd;
     }
 
+    /** Bytes of closed tensors' memory kept for reuse now. */
+    public long pooledBytes() {
+        return arrays.pooledBytes();
+    }
+
     @Override
     public void close() {
         pool.close();
         if (gemm != null) {
             gemm.releaseBuffers();
         }
+        arrays.close();
     }
 
     @Override
     protected Tensor allocate(int[] shape) {
-        return new CpuTensor(this, shape);
+        return new CpuTensor(this, shape, arrays);
     }
 
     private static float[] data(Tensor t) {

@@ -2,13 +2,18 @@ package org.distill4j.backend.cpu;
 
 import org.distill4j.backend.Tensor;
 
-/** A tensor of the CPU backend: one heap {@code float[]} holding the elements row-major. */
+/**
+ * A tensor of the CPU backend: one heap {@code float[]} holding the elements row-major, taken
+ * from the backend's {@link ArrayPool} and given back to it on close.
+ */
 public final class CpuTensor extends Tensor {
+    private final ArrayPool pool;
     private float[] data;
 
-    CpuTensor(CpuBackend backend, int[] shape) {
+    CpuTensor(CpuBackend backend, int[] shape, ArrayPool pool) {
         super(backend, shape);
-        this.data = new float[size()];
+        this.pool = pool;
+        this.data = pool.take(size());
     }
 
     /** The backing array (exactly {@link #size()} floats); valid until the tensor is closed. */
@@ -28,6 +33,8 @@ public final class CpuTensor extends Tensor {
 
     @Override
     protected void release() {
+        float[] d = data;
         data = null;
+        pool.give(d);
     }
 }
