@@ -21,11 +21,15 @@ import org.junit.jupiter.api.TestFactory;
 /** gemm (against EJML in float64), addRowBias and sumRows. */
 interface LinearAlgebraSpec extends ConformanceContext {
 
-    /** {@code m x n x k} shapes: tiny, odd, around vector width 16 and tile size 64. */
+    /**
+     * {@code m x n x k} shapes: tiny, odd, around vector width 16 and tile size 64, and a few rows
+     * (one to four examples) against wide, deep B, as in single-example inference.
+     */
     List<int[]> GEMM_SHAPES = List.of(
             new int[] {1, 1, 1}, new int[] {1, 17, 3}, new int[] {3, 15, 1}, new int[] {17, 31, 15},
             new int[] {33, 16, 65}, new int[] {15, 65, 33}, new int[] {64, 64, 64}, new int[] {65, 33, 130},
-            new int[] {130, 3, 17}, new int[] {31, 130, 65});
+            new int[] {130, 3, 17}, new int[] {31, 130, 65},
+            new int[] {1, 131, 300}, new int[] {2, 47, 513}, new int[] {3, 10, 77}, new int[] {4, 33, 17});
 
     /** The alpha/beta/inputs variants every gemm shape and transpose is run with. */
     enum GemmVariant {
