@@ -24,6 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * M when A is the larger operand) at panel boundaries. Each element's sum is formed in the same
  * order whatever the split, so results are bit-identical for any thread count. Packing buffers
  * live in {@link Workspace}s reused across calls; concurrent callers each borrow their own.
+ *
+ * <p>With at most {@link #SMALL_M} rows (one example's inference), packing B would cost more than
+ * the product, so B is streamed once instead ({@link #streamRows}, {@link #streamDots}).
  */
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -40,6 +43,14 @@ final class Gemm {
     static final int NC = 16 * NR;
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_WORK = 1L << 21;
+    /**
+     * Rows of op(A) up to which B is streamed instead of packed. Packing B (read, copy, read the
+     * copy) and multiplying {@code MR}-row tiles costs the same for any {@code m <= MR}; streaming
+     * reads B from memory once but makes one pass per row over each cached block of it, so its
+     * cost grows with {@code m}. In {@link SmallGemmLatency} at the MLP's shapes the two cross
+     * between 5 and 8 rows.
+     */
+    static final int SMALL_M = 4;
 
     /** Lane moves and masks of {@link #transpose16}, which runs only with 16 float lanes. */
     private static final VectorShuffle<Float> UP8 = L == 16 ? shuffle(8, true) : null;
@@ -54,12 +65,24 @@ final class Gemm {
     private static final VectorMask<Float> HIGH4 = L == 16 ? high(4) : null;
     private static final VectorMask<Float> HIGH2 = L == 16 ? high(2) : null;
     private static final VectorMask<Float> HIGH1 = L == 16 ? high(1) : null;
+    /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
 
     private final WorkerPool pool;
+    private final int smallM;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
 
     Gemm(WorkerPool pool) {
+        this(pool, SMALL_M);
+    }
+
+    /** A gemm that streams B for at most {@code smallM} rows (0: always packs), to test and time both paths. */
+    Gemm(WorkerPool pool, int smallM) {
+        if (smallM < 0) {
+            throw new IllegalArgumentException("smallM must be >= 0, found " + smallM);
+        }
         this.pool = pool;
+        this.smallM = smallM;
     }
 
     /** Packing buffers for one call: one set per part, so parts and callers never share one. */
@@ -67,12 +90,23 @@ final class Gemm {
         final float[][] aPack;
         final float[][] bPack;
         final float[][] tile;
+        /** A transposed A copied to rows for {@link #streamDots}, per part. */
+        private final float[][] aRows;
         private float[] transposedC = new float[0];
 
         Workspace(int parts) {
             aPack = new float[parts][MC * KC];
             bPack = new float[parts][KC * NC];
             tile = new float[parts][MR * NR];
+            aRows = new float[parts][0];
+        }
+
+        /** Part {@code part}'s scratch of at least {@code size} floats, kept for the next call. */
+        float[] aRows(int part, int size) {
+            if (aRows[part].length < size) {
+                aRows[part] = new float[size];
+            }
+            return aRows[part];
         }
 
         /** A scratch C of at least {@code size} floats, kept for the next call. */
@@ -116,7 +150,9 @@ final class Gemm {
         }
         Workspace ws = borrow();
         try {
-            if (n < NR && n < m) {
+            if (m <= smallM) {
+                stream(transA, transB, m, n, k, alpha, a, b, beta, c, ws);
+            } else if (n < NR && n < m) {
                 // A narrow C (the 10-class layer) wastes most of each NR-wide tile; C^T = op(B)^T op(A)^T
                 // has n rows instead, which MR-row panels fit better.
                 float[] ct = ws.transposedC(n * m);
@@ -157,6 +193,206 @@ final class Gemm {
                 compute(transA, transB, m, n, k, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR), 0, n, ws, part);
             }
         });
+    }
+
+    /** The small-m product: splits C's columns into parts at vector boundaries, runs them on the pool and waits. */
+    private void stream(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                        float beta, float[] c, Workspace ws) {
+        int vectors = ceilDiv(n, L);
+        int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), vectors);
+        if (parts == 1) {
+            streamPart(transA, transB, m, n, k, alpha, a, b, beta, c, 0, n, ws, 0);
+            return;
+        }
+        pool.run(parts, part -> {
+            int from = (int) ((long) vectors * part / parts) * L;
+            int to = Math.min(n, (int) ((long) vectors * (part + 1) / parts) * L);
+            streamPart(transA, transB, m, n, k, alpha, a, b, beta, c, from, to, ws, part);
+        });
+    }
+
+    private static void streamPart(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                   float[] b, float beta, float[] c, int j0, int j1, Workspace ws, int part) {
+        if (!transB) {
+            streamRows(transA, m, n, k, alpha, a, b, beta, c, j0, j1);
+        } else if (!transA) {
+            streamDots(m, n, k, alpha, a, b, beta, c, j0, j1);
+        } else {
+            float[] rows = ws.aRows(part, m * k);
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    rows[i * k + p] = a[p * m + i];
+                }
+            }
+            streamDots(m, n, k, alpha, rows, b, beta, c, j0, j1);
+        }
+    }
+
+    /**
+     * {@code C[0..m) x [j0..j1)} for B stored {@code k x n}, reading B once from memory: strips of
+     * C four vectors wide are summed in registers over a K block for one row of op(A) at a time,
+     * the block's B strip staying in cache for the next row. Sums run over the same K blocks, in
+     * the same order and with the same FMAs as the packed path, so a row's result does not depend
+     * on whether it was computed alone or in a batch. {@link ScalarKernels#gemm} is the plain loop.
+     */
+    static void streamRows(boolean transA, int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+                           float[] c, int j0, int j1) {
+        int kBlocks = ceilDiv(k, KC);
+        int aStep = transA ? m : 1;
+        int j = j0;
+        for (; j + 4 * L <= j1; j += 4 * L) {
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int p0 = (int) ((long) k * kb / kBlocks);
+                int p1 = (int) ((long) k * (kb + 1) / kBlocks);
+                for (int i = 0; i < m; i++) {
+                    int aOff = transA ? i : i * k;
+                    strip4(a, aOff, aStep, b, n, p0, p1, c, i * n + j, j, alpha, kb == 0 ? beta : 1f);
+                }
+            }
+        }
+        for (; j < j1; j += L) {
+            VectorMask<Float> live = F.indexInRange(j, j1);
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int p0 = (int) ((long) k * kb / kBlocks);
+                int p1 = (int) ((long) k * (kb + 1) / kBlocks);
+                for (int i = 0; i < m; i++) {
+                    int aOff = transA ? i : i * k;
+                    strip1(a, aOff, aStep, b, n, p0, p1, c, i * n + j, j, live, alpha, kb == 0 ? beta : 1f);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C[ci..ci+4L) = alpha * sum_{p0 <= p < p1} A[aOff + p * aStep] * B[p][j..j+4L) + beta * C},
+     * rounded as {@link #storeTile}.
+     */
+    private static void strip4(float[] a, int aOff, int aStep, float[] b, int n, int p0, int p1, float[] c, int ci,
+                               int j, float alpha, float beta) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = p0; p < p1; p++) {
+            FloatVector ap = FloatVector.broadcast(F, a[aOff + p * aStep]);
+            int bi = p * n + j;
+            s0 = ap.fma(FloatVector.fromArray(F, b, bi), s0);
+            s1 = ap.fma(FloatVector.fromArray(F, b, bi + L), s1);
+            s2 = ap.fma(FloatVector.fromArray(F, b, bi + 2 * L), s2);
+            s3 = ap.fma(FloatVector.fromArray(F, b, bi + 3 * L), s3);
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        if (beta == 0f) {
+            s0.mul(av).intoArray(c, ci);
+            s1.mul(av).intoArray(c, ci + L);
+            s2.mul(av).intoArray(c, ci + 2 * L);
+            s3.mul(av).intoArray(c, ci + 3 * L);
+        } else {
+            s0.fma(av, FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
+            s1.fma(av, FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
+            s2.fma(av, FloatVector.fromArray(F, c, ci + 2 * L).mul(beta)).intoArray(c, ci + 2 * L);
+            s3.fma(av, FloatVector.fromArray(F, c, ci + 3 * L).mul(beta)).intoArray(c, ci + 3 * L);
+        }
+    }
+
+    /** {@link #strip4} for one vector of columns, of which the {@code live} lanes exist. */
+    private static void strip1(float[] a, int aOff, int aStep, float[] b, int n, int p0, int p1, float[] c, int ci,
+                               int j, VectorMask<Float> live, float alpha, float beta) {
+        FloatVector s = FloatVector.zero(F);
+        for (int p = p0; p < p1; p++) {
+            s = FloatVector.broadcast(F, a[aOff + p * aStep]).fma(FloatVector.fromArray(F, b, p * n + j, live), s);
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        FloatVector out = beta == 0f ? s.mul(av) : s.fma(av, FloatVector.fromArray(F, c, ci, live).mul(beta));
+        out.intoArray(c, ci, live);
+    }
+
+    /**
+     * {@code C[0..m) x [j0..j1)} for A stored {@code m x k} and B stored {@code n x k}
+     * ({@code op(B) = B^T}): each element is the dot product of two contiguous rows, four B rows
+     * at a time. The lanes' partial sums are added at the end, so results differ in rounding from
+     * the packed path's.
+     */
+    static void streamDots(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c,
+                           int j0, int j1) {
+        for (int i = 0; i < m; i++) {
+            int j = j0;
+            for (; j + 4 <= j1; j += 4) {
+                dot4(a, i * k, b, j * k, k, alpha, beta, c, i * n + j);
+            }
+            for (; j < j1; j++) {
+                float dot = dot(a, i * k, b, j * k, k);
+                int ci = i * n + j;
+                c[ci] = beta == 0f ? dot * alpha : Math.fma(dot, alpha, c[ci] * beta);
+            }
+        }
+    }
+
+    private static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector acc = FloatVector.zero(F);
+        int p = 0;
+        for (int upper = F.loopBound(len); p < upper; p += L) {
+            acc = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc);
+        }
+        float sum = sumLanes(acc);
+        for (; p < len; p++) {
+            sum = Math.fma(x[xOff + p], y[yOff + p], sum);
+        }
+        return sum;
+    }
+
+    /** {@link #dot} of {@code x} with four consecutive rows of {@code y}, merged into {@code c[cOff..cOff+4)}. */
+    private static void dot4(float[] x, int xOff, float[] y, int yOff, int len, float alpha, float beta, float[] c,
+                             int cOff) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int p = 0;
+        for (int upper = F.loopBound(len); p < upper; p += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + p);
+            s0 = xv.fma(FloatVector.fromArray(F, y, yOff + p), s0);
+            s1 = xv.fma(FloatVector.fromArray(F, y, yOff + len + p), s1);
+            s2 = xv.fma(FloatVector.fromArray(F, y, yOff + 2 * len + p), s2);
+            s3 = xv.fma(FloatVector.fromArray(F, y, yOff + 3 * len + p), s3);
+        }
+        float d0 = sumLanes(s0);
+        float d1 = sumLanes(s1);
+        float d2 = sumLanes(s2);
+        float d3 = sumLanes(s3);
+        for (; p < len; p++) {
+            float xp = x[xOff + p];
+            d0 = Math.fma(xp, y[yOff + p], d0);
+            d1 = Math.fma(xp, y[yOff + len + p], d1);
+            d2 = Math.fma(xp, y[yOff + 2 * len + p], d2);
+            d3 = Math.fma(xp, y[yOff + 3 * len + p], d3);
+        }
+        c[cOff] = beta == 0f ? d0 * alpha : Math.fma(d0, alpha, c[cOff] * beta);
+        c[cOff + 1] = beta == 0f ? d1 * alpha : Math.fma(d1, alpha, c[cOff + 1] * beta);
+        c[cOff + 2] = beta == 0f ? d2 * alpha : Math.fma(d2, alpha, c[cOff + 2] * beta);
+        c[cOff + 3] = beta == 0f ? d3 * alpha : Math.fma(d3, alpha, c[cOff + 3] * beta);
+    }
+
+    /**
+     * The sum of the lanes in a fixed order, halving the vector by rotate-and-add. Unlike
+     * {@code reduceLanes(ADD)}, whose order may change when the JIT recompiles the caller, it
+     * gives the same bits on every call.
+     */
+    private static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> rotation : ROTATIONS) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] rotations() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int s = 0; s < steps; s++) {
+            out[s] = VectorShuffle.iota(F, L >> (s + 1), 1, true);
+        }
+        return out;
     }
 
     private static int ceilDiv(int x, int y) {

@@ -23,10 +23,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one is deterministic and independent of the thread count.
  */
 class GemmTest {
-    /** {m, n, k}: tiny, exact tiles, ragged edges, several K blocks, several N and M blocks. */
+    /**
+     * {m, n, k}: tiny, exact tiles, ragged edges, several K blocks, several N and M blocks; and
+     * for the streamed small-m path, m = 1 to 5 with odd n, several K blocks, and full and ragged
+     * strips of columns.
+     */
     static final int[][] SIZES = {
             {1, 1, 1}, {1, 17, 3}, {3, 5, 7}, {8, 48, 16}, {9, 49, 33}, {15, 33, 127}, {16, 96, 256},
             {17, 100, 300}, {130, 20, 70}, {64, 10, 200}, {33, 1000, 20}, {140, 97, 513},
+            {1, 801, 784}, {2, 47, 300}, {3, 10, 513}, {4, 1100, 21}, {5, 33, 65},
     };
 
     static List<Arguments> cases() {
@@ -92,7 +97,7 @@ class GemmTest {
     @Test
     void oneAndTwoThreadsGiveBitIdenticalResults() {
         assumeTrue(VectorSupport.usable());
-        for (int[] s : new int[][] {{128, 300, 200}, {300, 40, 260}, {64, 1000, 64}}) {
+        for (int[] s : new int[][] {{128, 300, 200}, {300, 40, 260}, {64, 1000, 64}, {4, 1000, 600}, {1, 2001, 1100}}) {
             for (int t = 0; t < 4; t++) {
                 boolean transA = (t & 1) != 0;
                 boolean transB = (t & 2) != 0;
@@ -106,6 +111,69 @@ class GemmTest {
                 assertArrayEquals(one, three);
             }
         }
+    }
+
+    @Test
+    void aRowAloneGetsTheBitsItGetsInABatch() {
+        assumeTrue(VectorSupport.usable());
+        int k = 600;
+        for (int n : new int[] {10, 47, 800}) {
+            for (boolean transA : new boolean[] {false, true}) {
+                float[] batch = Reference.random(11, 40 * k);
+                float[] b = Reference.random(12, k * n);
+                float[] c = Reference.random(13, 40 * n);
+                for (float[] ab : new float[][] {{1f, 0f}, {1f, 0.5f}}) {
+                    if (n < Gemm.NR && ab[1] != 0f) {
+                        continue; // a narrow batch computes C^T first and applies beta once, after all K blocks
+                    }
+                    float[] all = run(true, 2, transA, false, 40, n, k, ab[0], batch, b, ab[1], c);
+                    for (int rows = 1; rows <= Gemm.SMALL_M; rows++) {
+                        float[] first = transA ? firstColumns(batch, k, 40, rows) : java.util.Arrays.copyOf(batch, rows * k);
+                        float[] alone = run(true, 2, transA, false, rows, n, k, ab[0], first, b, ab[1],
+                                java.util.Arrays.copyOf(c, rows * n));
+                        assertArrayEquals(java.util.Arrays.copyOf(all, rows * n), alone,
+                                rows + " rows of " + n + " columns, transA=" + transA + ", beta=" + ab[1]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void streamedAndPackedProductsAgreeBitForBitWithoutTransposedB() {
+        assumeTrue(VectorSupport.usable());
+        try (WorkerPool pool = new WorkerPool(2)) {
+            Gemm packed = new Gemm(pool, 0);
+            Gemm streamed = new Gemm(pool, Integer.MAX_VALUE);
+            for (int m : new int[] {1, 2, 3, 4, 7, 16}) {
+                for (int[] nk : new int[][] {{5, 3}, {47, 300}, {800, 784}, {1100, 513}}) {
+                    int n = nk[0];
+                    int k = nk[1];
+                    for (boolean transA : new boolean[] {false, true}) {
+                        float[] a = Reference.random(14, m * k);
+                        float[] b = Reference.random(15, k * n);
+                        float[] c = Reference.random(16, m * n);
+                        for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1f}, {2f, 0.25f}}) {
+                            float[] expected = c.clone();
+                            float[] actual = c.clone();
+                            packed.gemm(transA, false, m, n, k, ab[0], a, b, ab[1], expected);
+                            streamed.gemm(transA, false, m, n, k, ab[0], a, b, ab[1], actual);
+                            assertArrayEquals(expected, actual, m + "x" + n + "x" + k + " transA=" + transA
+                                    + " alpha=" + ab[0] + " beta=" + ab[1]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first {@code cols} columns of a row-major {@code rows x ld} matrix, row-major. */
+    private static float[] firstColumns(float[] x, int rows, int ld, int cols) {
+        float[] out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * ld, out, r * cols, cols);
+        }
+        return out;
     }
 
     @Test
