@@ -1,5 +1,7 @@
 package org.distill4j.backend.cpu;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.Tensor;
@@ -30,6 +32,8 @@ public final class CpuBackend extends Backend {
     private final WorkerPool pool;
     private final Gemm gemm;
     private final ArrayPool arrays;
+    /** Column sums of squares for {@link #maxNormColumnsKernel}, kept for the next call (a concurrent one makes its own). */
+    private final AtomicReference<double[]> columnSums = new AtomicReference<>();
 
     /** A backend configured from {@code config}, falling back to {@code -Ddistill4j.cpu.*} system properties. */
     public CpuBackend(BackendConfig config) {
@@ -184,7 +188,12 @@ public final class CpuBackend extends Backend {
         if (simd) {
             gemm.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
         } else {
-            ScalarKernels.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+            float[] row = arrays.take(n);
+            try {
+                ScalarKernels.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c), row);
+            } finally {
+                arrays.give(row);
+            }
         }
     }
 
@@ -345,10 +354,21 @@ public final class CpuBackend extends Backend {
 
     @Override
     protected void maxNormColumnsKernel(Tensor weights, float maxNorm) {
-        if (simd) {
-            VectorKernels.maxNormColumns(data(weights), weights.rows(), weights.cols(), maxNorm);
-        } else {
-            ScalarKernels.maxNormColumns(data(weights), weights.rows(), weights.cols(), maxNorm);
+        int cols = weights.cols();
+        double[] sq = columnSums.getAndSet(null);
+        if (sq == null || sq.length < cols) {
+            sq = new double[cols];
+        }
+        float[] scratch = arrays.take(cols);
+        try {
+            if (simd) {
+                VectorKernels.maxNormColumns(data(weights), weights.rows(), cols, maxNorm, sq, scratch);
+            } else {
+                ScalarKernels.maxNormColumns(data(weights), weights.rows(), cols, maxNorm, sq, scratch);
+            }
+        } finally {
+            arrays.give(scratch);
+            columnSums.set(sq);
         }
     }
 

@@ -141,7 +141,7 @@ final class Gemm {
         }
     }
 
-    /** See {@link ScalarKernels#gemm}; same contract. */
+    /** See {@link ScalarKernels#gemm}; same contract, no scratch needed. */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, float[] b, float beta, float[] c) {
         if (alpha == 0f) {

@@ -21,13 +21,13 @@ final class ScalarKernels {
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C} with {@code op(A)} {@code m x k} and
      * {@code op(B)} {@code k x n}, all dense row-major; {@code beta == 0} ignores C's old contents
-     * and {@code alpha == 0} skips the product, as in BLAS.
+     * and {@code alpha == 0} skips the product, as in BLAS. {@code row} is scratch of at least
+     * {@code n} floats.
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                     float alpha, float[] a, float[] b, float beta, float[] c) {
-        float[] row = new float[n];
+                     float alpha, float[] a, float[] b, float beta, float[] c, float[] row) {
         for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(row, 0f);
+            java.util.Arrays.fill(row, 0, n, 0f);
             if (alpha != 0f) {
                 for (int p = 0; p < k; p++) {
                     float aip = transA ? a[p * m + i] : a[i * k + p];
@@ -248,9 +248,12 @@ final class ScalarKernels {
         }
     }
 
-    /** Scales each column of a {@code rows x cols} matrix whose L2 norm exceeds {@code maxNorm} to that norm. */
-    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm) {
-        double[] sq = new double[cols];
+    /**
+     * Scales each column of a {@code rows x cols} matrix whose L2 norm exceeds {@code maxNorm} to
+     * that norm; {@code sq} and {@code factor} are scratch of at least {@code cols} elements.
+     */
+    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm, double[] sq, float[] factor) {
+        java.util.Arrays.fill(sq, 0, cols, 0.0);
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
             for (int j = 0; j < cols; j++) {
@@ -258,7 +261,6 @@ final class ScalarKernels {
                 sq[j] += x * x;
             }
         }
-        float[] factor = new float[cols];
         for (int j = 0; j < cols; j++) {
             double norm = Math.sqrt(sq[j]);
             factor[j] = norm > maxNorm ? (float) (maxNorm / norm) : 1f;

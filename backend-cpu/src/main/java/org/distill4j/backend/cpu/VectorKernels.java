@@ -368,14 +368,16 @@ final class VectorKernels {
         ScalarKernels.adamUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2, i, to);
     }
 
-    /** Column norms from float partial sums over at most 64 rows, combined in float64. */
-    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm) {
-        double[] sq = new double[cols];
-        float[] partial = new float[cols];
+    /**
+     * Column norms from float partial sums over at most 64 rows, combined in float64;
+     * {@code sq} and {@code partial} are scratch of at least {@code cols} elements.
+     */
+    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm, double[] sq, float[] partial) {
+        java.util.Arrays.fill(sq, 0, cols, 0.0);
         int upper = F.loopBound(cols);
         for (int r0 = 0; r0 < rows; r0 += 64) {
             int r1 = Math.min(rows, r0 + 64);
-            java.util.Arrays.fill(partial, 0f);
+            java.util.Arrays.fill(partial, 0, cols, 0f);
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
                 int j = 0;

@@ -150,8 +150,8 @@ class KernelAgreementTest {
 
         s = x.clone();
         v = x.clone();
-        ScalarKernels.maxNormColumns(s, rows, cols, 0.5f);
-        VectorKernels.maxNormColumns(v, rows, cols, 0.5f);
+        ScalarKernels.maxNormColumns(s, rows, cols, 0.5f, new double[cols], new float[cols]);
+        VectorKernels.maxNormColumns(v, rows, cols, 0.5f, new double[cols], new float[cols]);
         assertClose(s, v, 1e-6f, "maxNormColumns");
 
         assertEquals(ScalarKernels.sumSquares(x, 0, x.length), VectorKernels.sumSquares(x, 0, x.length),

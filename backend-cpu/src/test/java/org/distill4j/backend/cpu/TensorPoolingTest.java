@@ -70,6 +70,28 @@ class TensorPoolingTest {
     }
 
     @Test
+    void maxNormScratchCarriesNothingFromOneCallToTheNext() {
+        for (boolean simd : new boolean[] {true, false}) {
+            float[] w = Reference.random(6, 7 * 30, 3f);
+            float[] fresh;
+            try (CpuBackend b = new CpuBackend(1, simd); Tensor t = b.tensor(w, 7, 30)) {
+                b.maxNormColumns(t, 1f);
+                fresh = t.toArray();
+            }
+            try (CpuBackend b = new CpuBackend(1, simd);
+                 Tensor wide = b.tensor(Reference.random(7, 5 * 50, 3f), 5, 50);
+                 Tensor t = b.tensor(w, 7, 30)) {
+                b.maxNormColumns(wide, 1f);
+                Tensor stale = b.tensor(30);
+                b.fill(stale, Float.NaN);
+                stale.close();
+                b.maxNormColumns(t, 1f);
+                assertArrayEquals(fresh, t.toArray(), "simd=" + simd);
+            }
+        }
+    }
+
+    @Test
     void trainingGivesBitIdenticalWeightsWithAndWithoutThePool() {
         for (boolean simd : new boolean[] {true, false}) {
             assertArrayEquals(train(simd, 64L << 20), train(simd, 0), "simd=" + simd);
