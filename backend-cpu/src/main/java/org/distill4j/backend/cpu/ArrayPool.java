@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 final class ArrayPool {
     /** Distinct lengths kept at once. */
-    static final int MAX_LENGTHS = 64;
+    static final int MAX_LENGTHS = 128;
 
     private final long capacityBytes;
     private final Bin[] bins = new Bin[MAX_LENGTHS];
