@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 demo=${DEMO_RUN:-demo}   # the run whose teacher the later rows reuse
+teacher=(--model 784-1200-1200-10 --input-dropout 0.2 --hidden-dropout 0.3 --max-norm 3.5 --jitter 2 --epochs 100
+         --batch 100 --lr 0.05 --warmup 0.02 --momentum 0.9)   # as in ./distill4j demo
 student=(--model 784-800-800-10 -T 20 --alpha 0.1 --epochs 60 --batch 100 --warmup 0.02 --momentum 0.9 --seed 2)
 
 row() {
@@ -21,14 +23,14 @@ row() {
                 --temperatures 2,4,8,20 --alpha 0.1 --epochs 60 --batch 100 --warmup 0.02 --seeds 1 --name paper-sweep-800 ;;
     soften)   ./distill4j soften --model "runs/$demo/teacher.safetensors" --index 0 --temperatures 1,3,20 \
                 --chart runs/paper-soften/soften.png ;;
-    ensemble) for s in 11 12 13; do
-                ./distill4j train --model 784-1200-1200-10 --input-dropout 0.2 --hidden-dropout 0.5 --max-norm 3.5 \
-                  --jitter 2 --epochs 60 --batch 100 --warmup 0.02 --momentum 0.9 --seed $s --name paper-teacher-$s
+    ensemble) # the demo's teacher (seed 1) and two more trained the same way (seeds 2 and 3)
+              for s in 2 3; do
+                ./distill4j train "${teacher[@]}" --seed $s --name paper-teacher-$s
               done
-              ./distill4j eval --model runs/paper-teacher-11/model.safetensors --model runs/paper-teacher-12/model.safetensors \
-                --model runs/paper-teacher-13/model.safetensors
-              ./distill4j distill --teacher runs/paper-teacher-11/model.safetensors --teacher runs/paper-teacher-12/model.safetensors \
-                --teacher runs/paper-teacher-13/model.safetensors "${student[@]}" --name paper-ensemble-student ;;
+              members=(--model "runs/$demo/teacher.safetensors" --model runs/paper-teacher-2/model.safetensors \
+                --model runs/paper-teacher-3/model.safetensors)
+              ./distill4j eval "${members[@]}"
+              ./distill4j distill "${members[@]//--model/--teacher}" "${student[@]}" --name paper-ensemble-student ;;
     *) echo "unknown row '$1' (demo omit3 only78 sweep30 sweep800 soften ensemble)" >&2; exit 2 ;;
   esac
 }

@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
             MlpSpec.parse("784-300-300-10"), 30, 0.05f, 20f, 0.1f);
 
     static final Preset FULL = new Preset(60000,
-            MlpSpec.parse("784-1200-1200-10").withDropout(0.2f, 0.5f).withMaxNorm(3.5f), 60, 0.05f, 2,
+            MlpSpec.parse("784-1200-1200-10").withDropout(0.2f, 0.3f).withMaxNorm(3.5f), 100, 0.05f, 2,
             MlpSpec.parse("784-800-800-10"), 60, 0.05f, 20f, 0.1f);
 
     @Override
