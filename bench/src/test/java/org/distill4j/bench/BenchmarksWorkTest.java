@@ -74,6 +74,7 @@ class BenchmarksWorkTest {
         bench.backend = "cpu";
         bench.teacher = teacher;
         bench.threads = 2;
+        bench.batch = 128;
         bench.setUp();
         try {
             double first = bench.step();

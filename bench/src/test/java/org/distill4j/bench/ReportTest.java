@@ -46,7 +46,7 @@ class ReportTest {
                  "results": {"step.forward": {"mean_s": 0.032}}}""").getAsJsonObject();
         String md = new Report(Report.readJmh(jmh), Report.readJvm(jmh), pytorch).render();
         // distill4j: 128 examples in 16 ms = 8000/s; PyTorch: 128 in 32 ms = 4000/s.
-        assertTrue(md.contains("| cpu | forward | 16.0 | 8000 |"), md);
+        assertTrue(md.contains("| cpu | forward | 128 | 16.0 | 8000 |"), md);
         assertTrue(md.contains("| 4000 | 2.00x |"), md);
     }
 

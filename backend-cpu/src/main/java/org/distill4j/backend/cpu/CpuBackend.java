@@ -26,6 +26,8 @@ public final class CpuBackend extends Backend {
 
     /** Elementwise kernels on fewer elements per thread than this run on the caller alone. */
     private static final int PARALLEL_ELEMENTS = 1 << 16;
+    /** Below this many elements a kernel with an exponential per element stays on one thread. */
+    private static final int PARALLEL_EXP_ELEMENTS = 1 << 14;
 
     private final int threads;
     private final boolean simd;
@@ -301,10 +303,50 @@ public final class CpuBackend extends Backend {
         float gradScale = weight * temperature / n;
         float[] s = data(studentLogits);
         float[] t = data(teacherLogits);
-        double kl = simd
-                ? VectorKernels.softTargetLoss(s, t, temperature, gradScale, data(grad), cols, 0, n)
-                : ScalarKernels.softTargetLoss(s, t, temperature, gradScale, data(grad), cols, 0, n);
+        float[] g = data(grad);
+        int parts = Math.min(pool.threads(), n * cols / PARALLEL_EXP_ELEMENTS);
+        double kl;
+        if (parts <= 1) {
+            kl = softTargetRows(s, t, temperature, gradScale, g, cols, 0, n, null);
+        } else {
+            double[] rowKl = new double[n];
+            pool.run(parts, part -> softTargetRows(s, t, temperature, gradScale, g, cols,
+                    (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts), rowKl));
+            kl = 0;
+            for (double v : rowKl) {
+                kl += v;
+            }
+        }
         data(loss)[0] = (float) ((double) temperature * temperature * kl / n);
+    }
+
+    /**
+     * Soft-target rows {@code [from, to)}: returns their KL sum, or with {@code rowKl} stores each
+     * row's term there, so the caller can add them in row order and get the same bits for any split.
+     */
+    private double softTargetRows(float[] s, float[] t, float temperature, float gradScale, float[] grad,
+                                  int cols, int from, int to, double[] rowKl) {
+        if (!simd) {
+            if (rowKl == null) {
+                return ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, from, to);
+            }
+            for (int r = from; r < to; r++) {
+                rowKl[r] = ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1);
+            }
+            return 0;
+        }
+        float[] teacherExp = arrays.take(cols);
+        try {
+            if (rowKl == null) {
+                return VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, from, to, teacherExp);
+            }
+            for (int r = from; r < to; r++) {
+                rowKl[r] = VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, teacherExp);
+            }
+            return 0;
+        } finally {
+            arrays.give(teacherExp);
+        }
     }
 
     @Override

@@ -196,16 +196,18 @@ final class ScalarKernels {
             double mt = rowMax(teacher, off, cols) / t;
             double logSumS = Math.log(expSum(student, off, cols, t, ms));
             double logSumT = Math.log(expSum(teacher, off, cols, t, mt));
+            double rowKl = 0;
             for (int j = 0; j < cols; j++) {
                 double logQ = shifted(student[off + j], t, ms) - logSumS;
                 double logP = shifted(teacher[off + j], t, mt) - logSumT;
                 double p = Math.exp(logP);
                 double q = Math.exp(logQ);
                 if (p != 0) {
-                    kl += p * (logP - logQ);
+                    rowKl += p * (logP - logQ);
                 }
                 grad[off + j] = (float) (gradScale * (q - p));
             }
+            kl += rowKl;
         }
         return kl;
     }

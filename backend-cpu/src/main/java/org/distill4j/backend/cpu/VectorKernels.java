@@ -255,14 +255,15 @@ final class VectorKernels {
     }
 
     /**
-     * Soft-target rows, fused: the row maxima, then one pass for both exponential sums (the
-     * student's exponentials kept in {@code grad}), then one for the KL terms and the gradient.
+     * Soft-target rows, fused: the row maxima, then the exponentials and their sums (the student's
+     * kept in {@code grad}, the teacher's in {@code teacherExp}, at least {@code cols} long), then
+     * one pass for the KL terms and the gradient; so each logit's exponential is computed once.
      * The log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
      * cannot overflow for logits near {@code -Float.MAX_VALUE}. Rows that are all {@code -inf} go
      * to the scalar kernel (uniform distributions).
      */
     static double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
-                                 float[] grad, int cols, int rowFrom, int rowTo) {
+                                 float[] grad, int cols, int rowFrom, int rowTo, float[] teacherExp) {
         float invT = 1f / temperature;
         double kl = 0;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -274,8 +275,8 @@ final class VectorKernels {
                 continue;
             }
             double sumS = expInto(student, off, cols, ms, invT, grad, off);
-            double sumT = expSum(teacher, off, cols, mt, invT);
-            kl += klAndGradient(student, teacher, grad, off, cols, ms, mt, invT, (float) (1.0 / sumS),
+            double sumT = expInto(teacher, off, cols, mt, invT, teacherExp, 0);
+            kl += klAndGradient(student, teacher, teacherExp, grad, off, cols, ms, mt, invT, (float) (1.0 / sumS),
                     (float) (1.0 / sumT), (float) (Math.log(sumS) - Math.log(sumT)), gradScale);
         }
         return kl;
@@ -283,10 +284,11 @@ final class VectorKernels {
 
     /**
      * One soft-target row after the sums: {@code grad} holds the student's exponentials on entry
-     * and {@code gradScale * (q - p)} on exit; returns {@code sum_j p_j log(p_j / q_j)} over
-     * {@code p_j != 0}.
+     * and {@code gradScale * (q - p)} on exit, {@code teacherExp} the teacher's exponentials;
+     * returns {@code sum_j p_j log(p_j / q_j)} over {@code p_j != 0}.
      */
-    private static double klAndGradient(float[] student, float[] teacher, float[] grad, int off, int cols,
+    private static double klAndGradient(float[] student, float[] teacher, float[] teacherExp, float[] grad,
+                                        int off, int cols,
                                         float ms, float mt, float invT, float invSumS, float invSumT,
                                         float logRatio, float gradScale) {
         FloatVector kl = FloatVector.zero(F);
@@ -294,7 +296,7 @@ final class VectorKernels {
         for (int upper = F.loopBound(cols); j < upper; j += L) {
             FloatVector t = FloatVector.fromArray(F, teacher, off + j);
             FloatVector s = FloatVector.fromArray(F, student, off + j);
-            FloatVector p = t.sub(mt).mul(invT).lanewise(EXP).mul(invSumT);
+            FloatVector p = FloatVector.fromArray(F, teacherExp, j).mul(invSumT);
             FloatVector q = FloatVector.fromArray(F, grad, off + j).mul(invSumS);
             FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
             kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f));
@@ -304,7 +306,7 @@ final class VectorKernels {
             VectorMask<Float> live = F.indexInRange(j, cols);
             FloatVector t = FloatVector.fromArray(F, teacher, off + j, live);
             FloatVector s = FloatVector.fromArray(F, student, off + j, live);
-            FloatVector p = t.sub(mt).mul(invT).lanewise(EXP, live).mul(invSumT);
+            FloatVector p = FloatVector.fromArray(F, teacherExp, j, live).mul(invSumT);
             FloatVector q = FloatVector.fromArray(F, grad, off + j, live).mul(invSumS);
             FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
             kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f).and(live));

@@ -126,6 +126,31 @@ class CpuBackendOptionsTest {
         assertArrayEquals(results[0], results[1]);
     }
 
+    @Test
+    void softTargetLossSplitAcrossThreadsGivesTheSameBitsAsOneThread() {
+        int rows = 128;
+        int classes = 1000;
+        float[] student = Reference.random(6, rows * classes);
+        float[] teacher = Reference.random(7, rows * classes);
+        for (boolean simd : new boolean[] {true, false}) {
+            float[][] grads = new float[2][];
+            float[] losses = new float[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                try (CpuBackend b = new CpuBackend(threads, simd);
+                     Tensor s = b.tensor(student, rows, classes);
+                     Tensor t = b.tensor(teacher, rows, classes);
+                     Tensor grad = b.tensor(rows, classes);
+                     Tensor loss = b.tensor(1)) {
+                    b.softTargetLoss(s, t, 4f, 0.9f, grad, loss);
+                    grads[threads - 1] = grad.toArray();
+                    losses[threads - 1] = loss.toArray()[0];
+                }
+            }
+            assertArrayEquals(grads[0], grads[1], "gradient, simd=" + simd);
+            assertEquals(Float.floatToIntBits(losses[0]), Float.floatToIntBits(losses[1]), "loss, simd=" + simd);
+        }
+    }
+
     private static long countPoolThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("distill4j-cpu-") && t.isAlive()).count();
