@@ -65,9 +65,6 @@ final class Gemm {
     private static final VectorMask<Float> HIGH4 = L == 16 ? high(4) : null;
     private static final VectorMask<Float> HIGH2 = L == 16 ? high(2) : null;
     private static final VectorMask<Float> HIGH1 = L == 16 ? high(1) : null;
-    /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
-    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
-
     private final WorkerPool pool;
     private final int smallM;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
@@ -334,7 +331,7 @@ final class Gemm {
         for (int upper = F.loopBound(len); p < upper; p += L) {
             acc = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc);
         }
-        float sum = sumLanes(acc);
+        float sum = VectorKernels.sumLanes(acc);
         for (; p < len; p++) {
             sum = Math.fma(x[xOff + p], y[yOff + p], sum);
         }
@@ -356,10 +353,10 @@ final class Gemm {
             s2 = xv.fma(FloatVector.fromArray(F, y, yOff + 2 * len + p), s2);
             s3 = xv.fma(FloatVector.fromArray(F, y, yOff + 3 * len + p), s3);
         }
-        float d0 = sumLanes(s0);
-        float d1 = sumLanes(s1);
-        float d2 = sumLanes(s2);
-        float d3 = sumLanes(s3);
+        float d0 = VectorKernels.sumLanes(s0);
+        float d1 = VectorKernels.sumLanes(s1);
+        float d2 = VectorKernels.sumLanes(s2);
+        float d3 = VectorKernels.sumLanes(s3);
         for (; p < len; p++) {
             float xp = x[xOff + p];
             d0 = Math.fma(xp, y[yOff + p], d0);
@@ -371,28 +368,6 @@ final class Gemm {
         c[cOff + 1] = beta == 0f ? d1 * alpha : Math.fma(d1, alpha, c[cOff + 1] * beta);
         c[cOff + 2] = beta == 0f ? d2 * alpha : Math.fma(d2, alpha, c[cOff + 2] * beta);
         c[cOff + 3] = beta == 0f ? d3 * alpha : Math.fma(d3, alpha, c[cOff + 3] * beta);
-    }
-
-    /**
-     * The sum of the lanes in a fixed order, halving the vector by rotate-and-add. Unlike
-     * {@code reduceLanes(ADD)}, whose order may change when the JIT recompiles the caller, it
-     * gives the same bits on every call.
-     */
-    private static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> rotation : ROTATIONS) {
-            v = v.add(v.rearrange(rotation));
-        }
-        return v.lane(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int s = 0; s < steps; s++) {
-            out[s] = VectorShuffle.iota(F, L >> (s + 1), 1, true);
-        }
-        return out;
     }
 
     private static int ceilDiv(int x, int y) {

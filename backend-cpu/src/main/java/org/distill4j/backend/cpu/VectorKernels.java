@@ -1,18 +1,22 @@
 package org.distill4j.backend.cpu;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.distill4j.backend.DropoutRng;
@@ -34,8 +38,73 @@ final class VectorKernels {
     static final VectorSpecies<Float> FL = VectorSpecies.of(float.class, VectorShape.forBitSize(LS.length() * 32));
     /** Elements summed in float per lane before a partial sum moves to float64. */
     private static final int CHUNK = 16 * 64;
+    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
 
     private VectorKernels() {
+    }
+
+    // ------------------------------------------------------------------ deterministic building blocks
+
+    /**
+     * The sum of the lanes in a fixed order, halving the vector by rotate-and-add. Unlike
+     * {@code reduceLanes(ADD)}, whose order may change when the JIT recompiles the caller, it
+     * gives the same bits on every call.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> rotation : ROTATIONS) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] rotations() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int s = 0; s < steps; s++) {
+            out[s] = VectorShuffle.iota(F, L >> (s + 1), 1, true);
+        }
+        return out;
+    }
+
+    private static final float EXP_MAX = 88.72283f;
+    private static final float EXP_MIN = -87.33654f;
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDING = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
+
+    /** {@code 2^k} per lane for {@code -126 <= k <= 127}, written into the exponent bits. */
+    private static FloatVector powerOfTwo(IntVector k) {
+        return k.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+    }
+
+    /**
+     * {@code e^x} per lane from additions, multiplications and FMAs only, so it gives the same bits
+     * interpreted and compiled (the Vector API's {@code EXP} switches from a scalar fallback to a
+     * different vector routine when the JIT compiles the caller). {@code x = n ln2 + r} with
+     * {@code |r| <= ln2 / 2}, {@code e^r} by the Cephes {@code expf} polynomial (about 1 ulp),
+     * times {@code 2^n} built in the exponent bits (as two halves, since {@code n} reaches 128).
+     * Below {@code ln(Float.MIN_NORMAL)} it returns 0, above {@code ln(Float.MAX_VALUE)} infinity,
+     * and NaN for NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector n = clamped.fma(LOG2E, ROUNDING).sub(ROUNDING);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        FloatVector er = p.mul(r).fma(r, r).add(1f);
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector half = ni.lanewise(ASHR, 1);
+        FloatVector e = er.mul(powerOfTwo(half)).mul(powerOfTwo(ni.sub(half)));
+        e = e.blend(0f, x.compare(LT, EXP_MIN));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_MAX));
     }
 
     /** Float lanes of the preferred species (loads the Vector API). */
@@ -154,17 +223,17 @@ final class VectorKernels {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
-            FloatVector e = FloatVector.fromArray(F, z, off + j).sub(max).mul(invT).lanewise(EXP);
+            FloatVector e = exp(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT));
             e.intoArray(dst, dstOff + j);
             sum = sum.add(e);
         }
         if (j < cols) {
             VectorMask<Float> live = F.indexInRange(j, cols);
-            FloatVector e = FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT).lanewise(EXP, live);
+            FloatVector e = exp(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT));
             e.intoArray(dst, dstOff + j, live);
             sum = sum.add(e, live);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sumLanes(sum);
     }
 
     /** Returns {@code sum_j exp((z_j - m) / T)}. */
@@ -172,13 +241,13 @@ final class VectorKernels {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
-            sum = sum.add(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT).lanewise(EXP));
+            sum = sum.add(exp(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT)));
         }
         if (j < cols) {
             VectorMask<Float> live = F.indexInRange(j, cols);
-            sum = sum.add(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT).lanewise(EXP, live), live);
+            sum = sum.add(exp(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT)), live);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sumLanes(sum);
     }
 
     /** {@code x[off..off+cols) *= s}. */
@@ -312,7 +381,7 @@ final class VectorKernels {
             kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f).and(live));
             q.sub(p).mul(gradScale).intoArray(grad, off + j, live);
         }
-        return kl.reduceLanes(VectorOperators.ADD);
+        return sumLanes(kl);
     }
 
     static double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
@@ -326,7 +395,7 @@ final class VectorKernels {
                 acc = d.fma(d, acc);
                 d.mul(gradScale).intoArray(grad, i);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         for (; i < to; i++) {
             float d = a[i] - b[i];
@@ -483,7 +552,7 @@ final class VectorKernels {
                 FloatVector v = FloatVector.fromArray(F, x, i);
                 acc = v.fma(v, acc);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += sumLanes(acc);
         }
         return sum + ScalarKernels.sumSquares(x, i, to);
     }

@@ -1,0 +1,65 @@
+package org.distill4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The Vector API kernels' own {@code exp} and lane sum: accurate, and the same bits on every call. */
+class VectorExpTest {
+
+    private static float[] exp(float... x) {
+        float[] padded = new float[VectorKernels.L];
+        System.arraycopy(x, 0, padded, 0, x.length);
+        float[] out = new float[VectorKernels.L];
+        VectorKernels.exp(FloatVector.fromArray(VectorKernels.F, padded, 0)).intoArray(out, 0);
+        return out;
+    }
+
+    @Test
+    void isWithinTwoUlpsOfMathExpAcrossTheFloatRange() {
+        double worstUlps = 0;
+        float worstAt = 0;
+        for (float x = -87f; x <= 88.5f; x += 0.00731f) {
+            float got = exp(x)[0];
+            double want = Math.exp(x);
+            double ulps = Math.abs(got - want) / Math.ulp((float) want);
+            if (ulps > worstUlps) {
+                worstUlps = ulps;
+                worstAt = x;
+            }
+        }
+        assertTrue(worstUlps <= 2, "worst error " + worstUlps + " ulp at x = " + worstAt);
+    }
+
+    @Test
+    void handlesTheEdgesLikeMathExp() {
+        float[] e = exp(Float.NEGATIVE_INFINITY, -200f, 0f, 200f, Float.POSITIVE_INFINITY, Float.NaN);
+        assertEquals(0f, e[0]);
+        assertEquals(0f, e[1]);
+        assertEquals(1f, e[2]);
+        assertEquals(Float.POSITIVE_INFINITY, e[3]);
+        assertEquals(Float.POSITIVE_INFINITY, e[4]);
+        assertTrue(Float.isNaN(e[5]), "exp(NaN) = " + e[5]);
+    }
+
+    @Test
+    void givesTheSameBitsBeforeAndAfterTheJitCompilesIt() {
+        float[] x = Reference.random(11, VectorKernels.L);
+        float[] first = new float[VectorKernels.L];
+        VectorKernels.exp(FloatVector.fromArray(VectorKernels.F, x, 0).mul(-30f)).intoArray(first, 0);
+        float firstSum = VectorKernels.sumLanes(FloatVector.fromArray(VectorKernels.F, first, 0));
+        for (int i = 0; i < 200_000; i++) {
+            float[] again = new float[VectorKernels.L];
+            VectorKernels.exp(FloatVector.fromArray(VectorKernels.F, x, 0).mul(-30f)).intoArray(again, 0);
+            float sum = VectorKernels.sumLanes(FloatVector.fromArray(VectorKernels.F, again, 0));
+            if (i % 20_000 == 0 || i == 199_999) {
+                for (int j = 0; j < first.length; j++) {
+                    assertEquals(Float.floatToIntBits(first[j]), Float.floatToIntBits(again[j]), "lane " + j + ", call " + i);
+                }
+                assertEquals(Float.floatToIntBits(firstSum), Float.floatToIntBits(sum), "lane sum, call " + i);
+            }
+        }
+    }
+}
