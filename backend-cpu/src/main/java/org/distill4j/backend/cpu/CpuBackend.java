@@ -321,31 +321,30 @@ public final class CpuBackend extends Backend {
     }
 
     /**
-     * Soft-target rows {@code [from, to)}: returns their KL sum, or with {@code rowKl} stores each
-     * row's term there, so the caller can add them in row order and get the same bits for any split.
+     * Soft-target rows {@code [from, to)}, one kernel call per row: returns their KL sum in row order,
+     * or with {@code rowKl} stores each row's term there, so a caller that splits the rows and adds
+     * the terms in row order gets the same bits.
      */
     private double softTargetRows(float[] s, float[] t, float temperature, float gradScale, float[] grad,
                                   int cols, int from, int to, double[] rowKl) {
-        if (!simd) {
-            if (rowKl == null) {
-                return ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, from, to);
-            }
-            for (int r = from; r < to; r++) {
-                rowKl[r] = ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1);
-            }
-            return 0;
-        }
-        float[] teacherExp = arrays.take(cols);
+        float[] teacherExp = simd ? arrays.take(cols) : null;
         try {
-            if (rowKl == null) {
-                return VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, from, to, teacherExp);
-            }
+            double kl = 0;
             for (int r = from; r < to; r++) {
-                rowKl[r] = VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, teacherExp);
+                double term = simd
+                        ? VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, teacherExp)
+                        : ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1);
+                if (rowKl != null) {
+                    rowKl[r] = term;
+                } else {
+                    kl += term;
+                }
             }
-            return 0;
+            return kl;
         } finally {
-            arrays.give(teacherExp);
+            if (teacherExp != null) {
+                arrays.give(teacherExp);
+            }
         }
     }
 
