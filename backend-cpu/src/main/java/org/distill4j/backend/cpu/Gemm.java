@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * live in {@link Workspace}s reused across calls; concurrent callers each borrow their own.
  *
  * <p>With at most {@link #SMALL_M} rows (one example's inference), packing B would cost more than
- * the product, so B is streamed once instead ({@link #streamRows}, {@link #streamDots}).
+ * the product, so B is streamed once instead ({@link #streamRows}, {@link #streamDots}). With at
+ * most {@link #SMALL_N} columns and no transposes (the output layer's forward), elements are dot
+ * products of A's rows with B's columns ({@link #dots}).
  */
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -51,6 +53,15 @@ final class Gemm {
      * between 5 and 8 rows.
      */
     static final int SMALL_M = 4;
+    /**
+     * Columns of C up to which a product without transposes is formed as dot products of A's rows
+     * with B's columns ({@link #dots}): the output layer's {@code 128 x 1200 x 10} fills a tenth
+     * of a micro-tile's width and, transposed, pads 10 rows to 16 and packs all of A; the dots read
+     * A once, unpacked, and transpose only B.
+     */
+    static final int SMALL_N = 16;
+    /** Depth from which {@link #dots} pays: shorter rows are mostly lane sums. */
+    static final int DOTS_MIN_K = 64;
 
     /** Lane moves and masks of {@link #transpose16}, which runs only with 16 float lanes. */
     private static final VectorShuffle<Float> UP8 = L == 16 ? shuffle(8, true) : null;
@@ -90,6 +101,7 @@ final class Gemm {
         /** A transposed A copied to rows for {@link #streamDots}, per part. */
         private final float[][] aRows;
         private float[] transposedC = new float[0];
+        private float[] bRows = new float[0];
 
         Workspace(int parts) {
             aPack = new float[parts][MC * KC];
@@ -104,6 +116,14 @@ final class Gemm {
                 aRows[part] = new float[size];
             }
             return aRows[part];
+        }
+
+        /** B copied to rows for {@link #dots}: at least {@code size} floats, kept for the next call. */
+        float[] bRows(int size) {
+            if (bRows.length < size) {
+                bRows = new float[size];
+            }
+            return bRows;
         }
 
         /** A scratch C of at least {@code size} floats, kept for the next call. */
@@ -147,7 +167,9 @@ final class Gemm {
         }
         Workspace ws = borrow();
         try {
-            if (m <= smallM) {
+            if (!transA && !transB && n <= SMALL_N && k >= DOTS_MIN_K) {
+                dots(m, n, k, alpha, a, b, beta, c, ws);
+            } else if (m <= smallM) {
                 stream(transA, transB, m, n, k, alpha, a, b, beta, c, ws);
             } else if (n < NR && n < m) {
                 // A narrow C (the 10-class layer) wastes most of each NR-wide tile; C^T = op(B)^T op(A)^T
@@ -223,6 +245,160 @@ final class Gemm {
             }
             streamDots(m, n, k, alpha, rows, b, beta, c, j0, j1);
         }
+    }
+
+    /**
+     * The narrow product without transposes: B ({@code k x n}) is copied to rows ({@code n x k}),
+     * C's rows are split into parts of whole 4-row blocks, and each element is {@link #dot} of a
+     * row of A with a row of that copy. Blocks of 4 x 4 and 4 x 2 elements share their loads; every
+     * element is summed in the same order as {@code dot}'s, so its bits depend neither on the
+     * blocking, the batch it is in nor the thread count.
+     */
+    private void dots(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c, Workspace ws) {
+        float[] bRows = ws.bRows(n * k);
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                bRows[j * k + p] = b[p * n + j];
+            }
+        }
+        int blocks = ceilDiv(m, 4);
+        int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), blocks);
+        if (parts == 1) {
+            dotRows(0, m, n, k, alpha, a, bRows, beta, c);
+            return;
+        }
+        pool.run(parts, part -> {
+            int from = (int) ((long) blocks * part / parts) * 4;
+            int to = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * 4);
+            dotRows(from, to, n, k, alpha, a, bRows, beta, c);
+        });
+    }
+
+    /** Rows {@code [i0..i1)} of {@link #dots}: 4-row blocks, then single rows. */
+    private static void dotRows(int i0, int i1, int n, int k, float alpha, float[] a, float[] bRows, float beta,
+                                float[] c) {
+        int i = i0;
+        for (; i + 4 <= i1; i += 4) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                dots4x4(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n);
+            }
+            for (; j + 2 <= n; j += 2) {
+                dots4x2(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n);
+            }
+            for (; j < n; j++) {
+                for (int r = 0; r < 4; r++) {
+                    int ci = (i + r) * n + j;
+                    float d = dot(a, (i + r) * k, bRows, j * k, k);
+                    c[ci] = beta == 0f ? d * alpha : Math.fma(d, alpha, c[ci] * beta);
+                }
+            }
+        }
+        for (; i < i1; i++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                dot4(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j);
+            }
+            for (; j < n; j++) {
+                int ci = i * n + j;
+                float d = dot(a, i * k, bRows, j * k, k);
+                c[ci] = beta == 0f ? d * alpha : Math.fma(d, alpha, c[ci] * beta);
+            }
+        }
+    }
+
+    /** {@link #dot}s of rows {@code x, x+k, x+2k, x+3k} with rows {@code y .. y+3k}, merged into C at {@code cOff}. */
+    private static void dots4x4(float[] x, int xOff, float[] y, int yOff, int k, float alpha, float beta, float[] c,
+                                int cOff, int ldc) {
+        FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        int p = 0;
+        for (int upper = F.loopBound(k); p < upper; p += L) {
+            FloatVector y0 = FloatVector.fromArray(F, y, yOff + p);
+            FloatVector y1 = FloatVector.fromArray(F, y, yOff + k + p);
+            FloatVector y2 = FloatVector.fromArray(F, y, yOff + 2 * k + p);
+            FloatVector y3 = FloatVector.fromArray(F, y, yOff + 3 * k + p);
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + p);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOff + k + p);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            FloatVector x2 = FloatVector.fromArray(F, x, xOff + 2 * k + p);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            FloatVector x3 = FloatVector.fromArray(F, x, xOff + 3 * k + p);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        finishDot(x, xOff, y, yOff, k, p, s00, alpha, beta, c, cOff);
+        finishDot(x, xOff, y, yOff + k, k, p, s01, alpha, beta, c, cOff + 1);
+        finishDot(x, xOff, y, yOff + 2 * k, k, p, s02, alpha, beta, c, cOff + 2);
+        finishDot(x, xOff, y, yOff + 3 * k, k, p, s03, alpha, beta, c, cOff + 3);
+        finishDot(x, xOff + k, y, yOff, k, p, s10, alpha, beta, c, cOff + ldc);
+        finishDot(x, xOff + k, y, yOff + k, k, p, s11, alpha, beta, c, cOff + ldc + 1);
+        finishDot(x, xOff + k, y, yOff + 2 * k, k, p, s12, alpha, beta, c, cOff + ldc + 2);
+        finishDot(x, xOff + k, y, yOff + 3 * k, k, p, s13, alpha, beta, c, cOff + ldc + 3);
+        finishDot(x, xOff + 2 * k, y, yOff, k, p, s20, alpha, beta, c, cOff + 2 * ldc);
+        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, s21, alpha, beta, c, cOff + 2 * ldc + 1);
+        finishDot(x, xOff + 2 * k, y, yOff + 2 * k, k, p, s22, alpha, beta, c, cOff + 2 * ldc + 2);
+        finishDot(x, xOff + 2 * k, y, yOff + 3 * k, k, p, s23, alpha, beta, c, cOff + 2 * ldc + 3);
+        finishDot(x, xOff + 3 * k, y, yOff, k, p, s30, alpha, beta, c, cOff + 3 * ldc);
+        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, s31, alpha, beta, c, cOff + 3 * ldc + 1);
+        finishDot(x, xOff + 3 * k, y, yOff + 2 * k, k, p, s32, alpha, beta, c, cOff + 3 * ldc + 2);
+        finishDot(x, xOff + 3 * k, y, yOff + 3 * k, k, p, s33, alpha, beta, c, cOff + 3 * ldc + 3);
+    }
+
+    /** {@link #dots4x4} for two rows of {@code y}. */
+    private static void dots4x2(float[] x, int xOff, float[] y, int yOff, int k, float alpha, float beta, float[] c,
+                                int cOff, int ldc) {
+        FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
+        FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        int p = 0;
+        for (int upper = F.loopBound(k); p < upper; p += L) {
+            FloatVector y0 = FloatVector.fromArray(F, y, yOff + p);
+            FloatVector y1 = FloatVector.fromArray(F, y, yOff + k + p);
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + p);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOff + k + p);
+            FloatVector x2 = FloatVector.fromArray(F, x, xOff + 2 * k + p);
+            FloatVector x3 = FloatVector.fromArray(F, x, xOff + 3 * k + p);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+        }
+        finishDot(x, xOff, y, yOff, k, p, s00, alpha, beta, c, cOff);
+        finishDot(x, xOff, y, yOff + k, k, p, s01, alpha, beta, c, cOff + 1);
+        finishDot(x, xOff + k, y, yOff, k, p, s10, alpha, beta, c, cOff + ldc);
+        finishDot(x, xOff + k, y, yOff + k, k, p, s11, alpha, beta, c, cOff + ldc + 1);
+        finishDot(x, xOff + 2 * k, y, yOff, k, p, s20, alpha, beta, c, cOff + 2 * ldc);
+        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, s21, alpha, beta, c, cOff + 2 * ldc + 1);
+        finishDot(x, xOff + 3 * k, y, yOff, k, p, s30, alpha, beta, c, cOff + 3 * ldc);
+        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, s31, alpha, beta, c, cOff + 3 * ldc + 1);
+    }
+
+    /** Ends one element of {@link #dots} as {@link #dot} ends: lane sum, the tail from {@code p}, alpha and beta. */
+    private static void finishDot(float[] x, int xOff, float[] y, int yOff, int k, int p, FloatVector sum,
+                                  float alpha, float beta, float[] c, int ci) {
+        float d = VectorKernels.sumLanes(sum);
+        for (; p < k; p++) {
+            d = Math.fma(x[xOff + p], y[yOff + p], d);
+        }
+        c[ci] = beta == 0f ? d * alpha : Math.fma(d, alpha, c[ci] * beta);
     }
 
     /**

@@ -26,12 +26,14 @@ class GemmTest {
     /**
      * {m, n, k}: tiny, exact tiles, ragged edges, several K blocks, several N and M blocks; and
      * for the streamed small-m path, m = 1 to 5 with odd n, several K blocks, and full and ragged
-     * strips of columns.
+     * strips of columns; for the narrow dot-product path (no transposes, n <= 16), full and ragged
+     * 4 x 4 blocks with and without a lane tail.
      */
     static final int[][] SIZES = {
             {1, 1, 1}, {1, 17, 3}, {3, 5, 7}, {8, 48, 16}, {9, 49, 33}, {15, 33, 127}, {16, 96, 256},
             {17, 100, 300}, {130, 20, 70}, {64, 10, 200}, {33, 1000, 20}, {140, 97, 513},
             {1, 801, 784}, {2, 47, 300}, {3, 10, 513}, {4, 1100, 21}, {5, 33, 65},
+            {7, 11, 300}, {128, 10, 1200}, {6, 16, 64}, {9, 3, 100},
     };
 
     static List<Arguments> cases() {
@@ -97,7 +99,8 @@ class GemmTest {
     @Test
     void oneAndTwoThreadsGiveBitIdenticalResults() {
         assumeTrue(VectorSupport.usable());
-        for (int[] s : new int[][] {{128, 300, 200}, {300, 40, 260}, {64, 1000, 64}, {4, 1000, 600}, {1, 2001, 1100}}) {
+        for (int[] s : new int[][] {{128, 300, 200}, {300, 40, 260}, {64, 1000, 64}, {4, 1000, 600}, {1, 2001, 1100},
+                {262, 10, 1000}}) {
             for (int t = 0; t < 4; t++) {
                 boolean transA = (t & 1) != 0;
                 boolean transB = (t & 2) != 0;
@@ -123,7 +126,7 @@ class GemmTest {
                 float[] b = Reference.random(12, k * n);
                 float[] c = Reference.random(13, 40 * n);
                 for (float[] ab : new float[][] {{1f, 0f}, {1f, 0.5f}}) {
-                    if (n < Gemm.NR && ab[1] != 0f) {
+                    if (transA && n < Gemm.NR && ab[1] != 0f) {
                         continue; // a narrow batch computes C^T first and applies beta once, after all K blocks
                     }
                     float[] all = run(true, 2, transA, false, 40, n, k, ab[0], batch, b, ab[1], c);
