@@ -8,6 +8,7 @@ import org.distill4j.io.DataFormatException;
 import org.distill4j.io.Npy;
 import org.distill4j.io.NpyArray;
 import org.distill4j.nn.Sequential;
+import org.distill4j.train.ImageJitter;
 import org.distill4j.train.Inference;
 import org.distill4j.train.Probabilities;
 
@@ -24,6 +25,9 @@ public final class TeacherLogits {
         /** Average of the members' logits. */
         LOGITS
     }
+
+    /** Examples shifted at a time by {@link #computeShiftAveraged} (bounds its scratch memory). */
+    private static final int SHIFT_CHUNK = 4096;
 
     private final float[] logits;
     private final int rows;
@@ -56,6 +60,69 @@ public final class TeacherLogits {
     /** Runs {@code teacher} once over {@code transfer}. */
     public static TeacherLogits compute(Sequential teacher, Dataset transfer) {
         return of(Inference.logits(teacher, transfer, Inference.DEFAULT_BATCH), transfer.size(), teacher.outputSize());
+    }
+
+    /**
+     * The teacher's soft targets at {@code temperature} averaged over every shift of each image by
+     * up to {@code maxShift} pixels in each direction, the unshifted one included: the result is
+     * {@code T * log(mean_s softmax(z_s / T))}, so {@code softmax(result / T)} is the mean of the
+     * {@code (2 maxShift + 1)^2} shifted copies' distributions. The transfer set itself stays
+     * unshifted; the targets carry what the teacher learned from translated images (it was
+     * trained with jitter). With {@code maxShift == 0} this is {@link #compute}.
+     *
+     * @throws IllegalArgumentException if the transfer set's examples are not single-channel images
+     */
+    public static TeacherLogits computeShiftAveraged(Sequential teacher, Dataset transfer, int maxShift,
+                                                     float temperature) {
+        if (maxShift < 0) {
+            throw new IllegalArgumentException("maxShift must be >= 0, found " + maxShift);
+        }
+        if (!(temperature > 0f) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be > 0 and finite, found " + temperature);
+        }
+        Dataset.ImageShape image = transfer.imageShape().filter(s -> s.channels() == 1).orElseThrow(
+                () -> new IllegalArgumentException("shift-averaged teacher targets need single-channel images; the"
+                        + " transfer set's examples are " + transfer.imageShape().map(Object::toString).orElse("not images")));
+        int height = image.height();
+        int width = image.width();
+        int f = transfer.featureCount();
+        if (maxShift == 0) {
+            return compute(teacher, transfer);
+        }
+        int n = transfer.size();
+        int classes = teacher.outputSize();
+        int shifts = (2 * maxShift + 1) * (2 * maxShift + 1);
+        float[] out = new float[n * classes];
+        for (int start = 0; start < n; start += SHIFT_CHUNK) {
+            int rows = Math.min(SHIFT_CHUNK, n - start);
+            float[] original = new float[rows * f];
+            float[] shifted = new float[rows * f];
+            for (int r = 0; r < rows; r++) {
+                transfer.features(start + r, original, r * f);
+            }
+            int[] unlabelled = new int[rows];
+            java.util.Arrays.fill(unlabelled, -1);
+            double[] mean = new double[rows * classes];
+            for (int dy = -maxShift; dy <= maxShift; dy++) {
+                for (int dx = -maxShift; dx <= maxShift; dx++) {
+                    for (int r = 0; r < rows; r++) {
+                        ImageJitter.shift(original, r * f, shifted, r * f, height, width, dy, dx);
+                    }
+                    float[] z = Inference.logits(teacher, new Dataset(shifted, f, unlabelled, transfer.classCount()),
+                            Inference.DEFAULT_BATCH);
+                    for (int r = 0; r < rows; r++) {
+                        double[] p = Probabilities.softmax(z, r * classes, classes, temperature);
+                        for (int c = 0; c < classes; c++) {
+                            mean[r * classes + c] += p[c];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < mean.length; i++) {
+                out[start * classes + i] = (float) (temperature * Math.log(Math.max(mean[i] / shifts, Double.MIN_NORMAL)));
+            }
+        }
+        return of(out, n, classes);
     }
 
     /**

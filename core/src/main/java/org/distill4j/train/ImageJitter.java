@@ -35,12 +35,21 @@ public final class ImageJitter implements Augmentation {
             int dx = random.nextInt(2 * maxShift + 1) - maxShift;
             int base = r * featureCount;
             System.arraycopy(batch, base, row, 0, featureCount);
-            for (int y = 0; y < height; y++) {
-                int sy = y - dy;
-                for (int x = 0; x < width; x++) {
-                    int sx = x - dx;
-                    batch[base + y * width + x] = sy >= 0 && sy < height && sx >= 0 && sx < width ? row[sy * width + sx] : 0f;
-                }
+            shift(row, 0, batch, base, height, width, dy, dx);
+        }
+    }
+
+    /**
+     * Writes the {@code height x width} image at {@code src[srcOff..]} moved down by {@code dy} and
+     * right by {@code dx} pixels (negative: up, left) to {@code dst[dstOff..]}, uncovered pixels zero.
+     */
+    public static void shift(float[] src, int srcOff, float[] dst, int dstOff, int height, int width, int dy, int dx) {
+        for (int y = 0; y < height; y++) {
+            int sy = y - dy;
+            for (int x = 0; x < width; x++) {
+                int sx = x - dx;
+                dst[dstOff + y * width + x] = sy >= 0 && sy < height && sx >= 0 && sx < width
+                        ? src[srcOff + sy * width + sx] : 0f;
             }
         }
     }

@@ -568,4 +568,56 @@ public abstract class EngineSuite {
         }
     }
 
+    @Test
+    @DisplayName("shift-averaged teacher targets are the mean of the shifted images' distributions at T")
+    void shiftAveragedTeacherTargets() {
+        int side = 4;
+        int n = 4100; // more than one chunk of examples
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[] pixels = new float[n * side * side];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextDouble();
+        }
+        int[] labels = new int[n];
+        Dataset images = new Dataset(pixels, side * side, labels, 3, new Dataset.ImageShape(1, side, side));
+        float t = 4f;
+        try (Sequential teacher = MlpSpec.parse("16-8-3").build(backend, 3)) {
+            assertArrayEquals(TeacherLogits.compute(teacher, images).toArray(),
+                    TeacherLogits.computeShiftAveraged(teacher, images, 0, t).toArray(), "no shift: the plain logits");
+            TeacherLogits averaged = TeacherLogits.computeShiftAveraged(teacher, images, 1, t);
+            for (int example : new int[] {0, 17, 4097}) {
+                float[] copies = new float[9 * side * side];
+                int copy = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++, copy++) {
+                        for (int y = 0; y < side; y++) {
+                            for (int x = 0; x < side; x++) {
+                                int sy = y - dy;
+                                int sx = x - dx;
+                                boolean inside = sy >= 0 && sy < side && sx >= 0 && sx < side;
+                                copies[copy * 16 + y * side + x] = inside ? pixels[example * 16 + sy * side + sx] : 0f;
+                            }
+                        }
+                    }
+                }
+                float[] z = Inference.logits(teacher, new Dataset(copies, 16, new int[9], 3), 9);
+                double[] expected = new double[3];
+                for (int c9 = 0; c9 < 9; c9++) {
+                    double[] p = Probabilities.softmax(z, c9 * 3, 3, t);
+                    for (int c = 0; c < 3; c++) {
+                        expected[c] += p[c] / 9;
+                    }
+                }
+                float[] row = new float[3];
+                averaged.row(example, row, 0);
+                assertArrayEquals(expected, Probabilities.softmax(row, t), 1e-5, "example " + example);
+            }
+            Dataset notImages = new Dataset(pixels, 16, labels, 3);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TeacherLogits.computeShiftAveraged(teacher, notImages, 1, t));
+            assertTrue(e.getMessage().contains("not images"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> TeacherLogits.computeShiftAveraged(teacher, images, -1, t));
+            assertThrows(IllegalArgumentException.class, () -> TeacherLogits.computeShiftAveraged(teacher, images, 1, 0f));
+        }
+    }
 }

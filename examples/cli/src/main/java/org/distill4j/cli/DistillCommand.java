@@ -47,6 +47,11 @@ final class DistillCommand implements Callable<Integer> {
             description = "How an ensemble is averaged: PROBABILITIES (at T) or LOGITS (default: ${DEFAULT-VALUE}).")
     TeacherLogits.Combine combine;
 
+    @Option(names = "--teacher-shifts", defaultValue = "0",
+            description = "Average each teacher's soft targets at T over every shift of a transfer image by up to N pixels;"
+                    + " the student still sees the images unshifted (default: ${DEFAULT-VALUE}, plain logits).")
+    int teacherShifts;
+
     @Option(names = "--save-teacher-logits", description = "Also write the teacher logits over the training set to this .npy, for reuse.")
     Path saveTeacherLogits;
 
@@ -90,6 +95,12 @@ final class DistillCommand implements Callable<Integer> {
         int classes = spec.classes();
         if (teachers.isEmpty() == (teacherLogitsFile == null)) {
             throw new IllegalArgumentException("give either --teacher (one or more model files) or --teacher-logits FILE.npy");
+        }
+        if (teacherShifts < 0) {
+            throw new IllegalArgumentException("--teacher-shifts must be >= 0, found " + teacherShifts);
+        }
+        if (teacherShifts > 0 && teacherLogitsFile != null) {
+            throw new IllegalArgumentException("--teacher-shifts needs --teacher model files; --teacher-logits are used as they are");
         }
         if (omitClasses != null && onlyClasses != null) {
             throw new IllegalArgumentException("--omit-classes and --only-classes cannot be combined");
@@ -152,6 +163,7 @@ final class DistillCommand implements Callable<Integer> {
             teachers.forEach(t -> ts.add(t.toString()));
             cfg.add("teachers", ts);
             cfg.addProperty("teacherLogits", teacherLogitsFile == null ? null : teacherLogitsFile.toString());
+            cfg.addProperty("teacherShifts", teacherShifts);
             cfg.addProperty("transferExamples", transfer.size());
             cfg.addProperty("unlabelled", unlabelled);
             cfg.add("training", config.toJson());
@@ -195,9 +207,13 @@ final class DistillCommand implements Callable<Integer> {
         for (Path file : teachers) {
             try (Sequential teacher = ModelFile.load(backend, file)) {
                 long start = System.nanoTime();
-                TeacherLogits l = TeacherLogits.compute(teacher, train);
+                TeacherLogits l = teacherShifts > 0
+                        ? TeacherLogits.computeShiftAveraged(teacher, train, teacherShifts, temperature)
+                        : TeacherLogits.compute(teacher, train);
                 l.checkFits(train.size(), classes, file.toString());
-                System.out.printf("teacher %s: logits over %d examples in %.1f s; training-set errors %d%n", file,
+                String what = teacherShifts > 0
+                        ? "soft targets averaged over " + (2 * teacherShifts + 1) * (2 * teacherShifts + 1) + " shifts" : "logits";
+                System.out.printf("teacher %s: %s over %d examples in %.1f s; training-set errors %d%n", file, what,
                         train.size(), (System.nanoTime() - start) / 1e9,
                         Evaluation.of(Inference.argmax(l.toArray(), classes), train.labels(), classes).errors());
                 members.add(l);

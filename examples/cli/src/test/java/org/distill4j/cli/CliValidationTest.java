@@ -137,6 +137,9 @@ class CliValidationTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(0, run("eval", "--data", data.toString(), "--model", runs.resolve("teacher/model.safetensors").toString(),
                 "--backend", "cpu").code());
+        r = distill("--teacher", runs.resolve("teacher/model.safetensors").toString(), "--teacher-shifts", "1", "--name", "shifted");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(runs.resolve("shifted/config.json")).contains("\"teacherShifts\": 1"));
     }
 
     @Test
@@ -212,6 +215,8 @@ class CliValidationTest {
         distill("--teacher-logits", good.toString(), "--omit-classes", "10").fails(2, "--omit-classes class 10 is outside").oneLine();
         distill("--teacher-logits", good.toString(), "--omit-classes", "1", "--only-classes", "2").fails(2, "--omit-classes and --only-classes").oneLine();
         distill().fails(2, "give either --teacher").oneLine();
+        distill("--teacher-logits", good.toString(), "--teacher-shifts", "-1").fails(2, "--teacher-shifts must be >= 0").oneLine();
+        distill("--teacher-logits", good.toString(), "--teacher-shifts", "2").fails(2, "--teacher-shifts needs --teacher model files").oneLine();
         assertNoWorkDone();
     }
 
