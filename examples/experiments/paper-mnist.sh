@@ -12,7 +12,7 @@ student=(--model 784-800-800-10 -T 20 --alpha 0.1 --epochs 60 --batch 100 --warm
 
 row() {
   case "$1" in
-    demo)     ./distill4j demo --name "$demo" ;;   # rows 1-3: teacher, student alone, distilled student
+    demo)     ./distill4j demo --name "$demo" ;;   # rows 1-3 (teacher, student alone, distilled), and a student from shift-averaged targets
     omit3)    ./distill4j distill --teacher-logits "runs/$demo/teacher-logits.npy" "${student[@]}" \
                 --omit-classes 3 --bias-adjust 3=3.5 --name paper-omit3 ;;
     only78)   ./distill4j distill --teacher-logits "runs/$demo/teacher-logits.npy" "${student[@]}" \
