@@ -60,12 +60,6 @@ final class Gemm {
      * A once, unpacked, and transpose only B.
      */
     static final int SMALL_N = 16;
-    /**
-     * Multiply-adds from which {@link #dots} splits its rows across the pool: it packs nothing, so
-     * a quarter of {@link #PARALLEL_MIN_WORK} already pays for the hand-off (the output layer's
-     * {@code 128 x 800 x 10} has about a million).
-     */
-    private static final long DOTS_PARALLEL_MIN_WORK = 1L << 19;
     /** Depth from which {@link #dots} pays: shorter rows are mostly lane sums. */
     static final int DOTS_MIN_K = 64;
 
@@ -268,7 +262,7 @@ final class Gemm {
             }
         }
         int blocks = ceilDiv(m, 4);
-        int parts = (long) m * n * k < DOTS_PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), blocks);
+        int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), blocks);
         if (parts == 1) {
             dotRows(0, m, n, k, alpha, a, bRows, beta, c);
             return;
