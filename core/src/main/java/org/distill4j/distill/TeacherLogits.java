@@ -66,7 +66,8 @@ public final class TeacherLogits {
      * The teacher's soft targets at {@code temperature} averaged over every shift of each image by
      * up to {@code maxShift} pixels in each direction, the unshifted one included: the result is
      * {@code T * log(mean_s softmax(z_s / T))}, so {@code softmax(result / T)} is the mean of the
-     * {@code (2 maxShift + 1)^2} shifted copies' distributions. The transfer set itself stays
+     * {@code (2 maxShift + 1)^2} shifted copies' distributions (an {@link #ensemble} of the copies'
+     * logits, which are held at once: 25 x 60,000 x 10 floats for MNIST). The transfer set itself stays
      * unshifted; the targets carry what the teacher learned from translated images (it was
      * trained with jitter). With {@code maxShift == 0} this is {@link #compute}.
      *
@@ -91,8 +92,7 @@ public final class TeacherLogits {
         }
         int n = transfer.size();
         int classes = teacher.outputSize();
-        int shifts = (2 * maxShift + 1) * (2 * maxShift + 1);
-        float[] out = new float[n * classes];
+        float[][] perShift = new float[(2 * maxShift + 1) * (2 * maxShift + 1)][n * classes];
         for (int start = 0; start < n; start += SHIFT_CHUNK) {
             int rows = Math.min(SHIFT_CHUNK, n - start);
             float[] original = new float[rows * f];
@@ -102,27 +102,23 @@ public final class TeacherLogits {
             }
             int[] unlabelled = new int[rows];
             java.util.Arrays.fill(unlabelled, -1);
-            double[] mean = new double[rows * classes];
+            int s = 0;
             for (int dy = -maxShift; dy <= maxShift; dy++) {
-                for (int dx = -maxShift; dx <= maxShift; dx++) {
+                for (int dx = -maxShift; dx <= maxShift; dx++, s++) {
                     for (int r = 0; r < rows; r++) {
                         ImageJitter.shift(original, r * f, shifted, r * f, height, width, dy, dx);
                     }
                     float[] z = Inference.logits(teacher, new Dataset(shifted, f, unlabelled, transfer.classCount()),
                             Inference.DEFAULT_BATCH);
-                    for (int r = 0; r < rows; r++) {
-                        double[] p = Probabilities.softmax(z, r * classes, classes, temperature);
-                        for (int c = 0; c < classes; c++) {
-                            mean[r * classes + c] += p[c];
-                        }
-                    }
+                    System.arraycopy(z, 0, perShift[s], start * classes, rows * classes);
                 }
             }
-            for (int i = 0; i < mean.length; i++) {
-                out[start * classes + i] = (float) (temperature * Math.log(Math.max(mean[i] / shifts, Double.MIN_NORMAL)));
-            }
         }
-        return of(out, n, classes);
+        List<TeacherLogits> copies = new java.util.ArrayList<>(perShift.length);
+        for (float[] z : perShift) {
+            copies.add(of(z, n, classes));
+        }
+        return ensemble(copies, Combine.PROBABILITIES, temperature);
     }
 
     /**

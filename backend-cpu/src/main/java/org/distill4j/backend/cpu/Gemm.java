@@ -235,7 +235,7 @@ final class Gemm {
         if (!transB) {
             streamRows(transA, m, n, k, alpha, a, b, beta, c, j0, j1);
         } else if (!transA) {
-            streamDots(m, n, k, alpha, a, b, beta, c, j0, j1);
+            streamDots(0, m, n, k, alpha, a, b, beta, c, j0, j1);
         } else {
             float[] rows = ws.aRows(part, m * k);
             for (int i = 0; i < m; i++) {
@@ -243,7 +243,7 @@ final class Gemm {
                     rows[i * k + p] = a[p * m + i];
                 }
             }
-            streamDots(m, n, k, alpha, rows, b, beta, c, j0, j1);
+            streamDots(0, m, n, k, alpha, rows, b, beta, c, j0, j1);
         }
     }
 
@@ -274,7 +274,7 @@ final class Gemm {
         });
     }
 
-    /** Rows {@code [i0..i1)} of {@link #dots}: 4-row blocks, then single rows. */
+    /** Rows {@code [i0..i1)} of {@link #dots}: 4-row blocks, their last odd column and the last rows by {@link #streamDots}. */
     private static void dotRows(int i0, int i1, int n, int k, float alpha, float[] a, float[] bRows, float beta,
                                 float[] c) {
         int i = i0;
@@ -286,25 +286,9 @@ final class Gemm {
             for (; j + 2 <= n; j += 2) {
                 dots4x2(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n);
             }
-            for (; j < n; j++) {
-                for (int r = 0; r < 4; r++) {
-                    int ci = (i + r) * n + j;
-                    float d = dot(a, (i + r) * k, bRows, j * k, k);
-                    c[ci] = beta == 0f ? d * alpha : Math.fma(d, alpha, c[ci] * beta);
-                }
-            }
+            streamDots(i, i + 4, n, k, alpha, a, bRows, beta, c, j, n);
         }
-        for (; i < i1; i++) {
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                dot4(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j);
-            }
-            for (; j < n; j++) {
-                int ci = i * n + j;
-                float d = dot(a, i * k, bRows, j * k, k);
-                c[ci] = beta == 0f ? d * alpha : Math.fma(d, alpha, c[ci] * beta);
-            }
-        }
+        streamDots(i, i1, n, k, alpha, a, bRows, beta, c, 0, n);
     }
 
     /** {@link #dot}s of rows {@code x, x+k, x+2k, x+3k} with rows {@code y .. y+3k}, merged into C at {@code cOff}. */
@@ -481,14 +465,14 @@ final class Gemm {
     }
 
     /**
-     * {@code C[0..m) x [j0..j1)} for A stored {@code m x k} and B stored {@code n x k}
+     * {@code C[i0..i1) x [j0..j1)} for A stored {@code m x k} and B stored {@code n x k}
      * ({@code op(B) = B^T}): each element is the dot product of two contiguous rows, four B rows
      * at a time. The lanes' partial sums are added at the end, so results differ in rounding from
      * the packed path's.
      */
-    static void streamDots(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c,
+    static void streamDots(int i0, int i1, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c,
                            int j0, int j1) {
-        for (int i = 0; i < m; i++) {
+        for (int i = i0; i < i1; i++) {
             int j = j0;
             for (; j + 4 <= j1; j += 4) {
                 dot4(a, i * k, b, j * k, k, alpha, beta, c, i * n + j);

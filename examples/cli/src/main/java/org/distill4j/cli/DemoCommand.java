@@ -51,11 +51,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs-scale", defaultValue = "1", description = "Multiply every epoch count by this (default: ${DEFAULT-VALUE}).")
     double epochsScale;
 
-    /** One setting of the experiment: data size, architectures and schedules. */
     /**
-     * One setting of the experiment. The last student learns from the teacher's soft targets
-     * averaged over shifts of each image by up to {@code jitter} pixels (the teacher's own training
-     * jitter); it sees the same unshifted images as the others.
+     * One setting of the experiment: data size, architectures and schedules. The last student
+     * learns from the teacher's soft targets averaged over shifts of each image by up to
+     * {@code jitter} pixels (the teacher's own training jitter); it sees the same unshifted images
+     * as the others.
      */
     record Preset(int trainExamples, MlpSpec teacher, int teacherEpochs, float teacherLr, int jitter,
                   MlpSpec student, int studentEpochs, float studentLr, float temperature, float alpha) {
