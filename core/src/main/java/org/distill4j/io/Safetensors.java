@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads and writes named float32 tensors in the safetensors format.
@@ -68,7 +69,8 @@ public final class Safetensors {
         write(file, Map.of(), tensors);
     }
 
-    /** Writes {@code tensors}, in the order given, as F32, with {@code metadata} as the {@code __metadata__} strings. */
+    /** Writes {@code tensors}, in the order given, as F32, with {@code metadata} as the {@code __metadata__} strings
+     *  (sorted by key, so the same model always gives the same bytes). */
     public static void write(Path file, Map<String, String> metadata, List<NamedTensor> tensors) throws IOException {
         byte[] header = header(metadata, tensors);
         AtomicFiles.write(file, channel -> {
@@ -101,6 +103,8 @@ public final class Safetensors {
                 if (e.getKey() == null || e.getValue() == null) {
                     throw new IllegalArgumentException("metadata keys and values must not be null: " + e);
                 }
+            }
+            for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
                 out.name(e.getKey()).value(e.getValue());
             }
             out.endObject();

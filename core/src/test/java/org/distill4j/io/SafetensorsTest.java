@@ -106,6 +106,21 @@ class SafetensorsTest {
     }
 
     @Test
+    void theSameModelAlwaysGivesTheSameBytesWhateverTheMetadataMapsOrder() throws IOException {
+        Map<String, String> oneOrder = new LinkedHashMap<>();
+        Map<String, String> otherOrder = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            oneOrder.put("key" + i, "value" + i);
+            otherOrder.put("key" + (19 - i), "value" + (19 - i));
+        }
+        Path first = dir.resolve("a.safetensors");
+        Path second = dir.resolve("b.safetensors");
+        Safetensors.write(first, oneOrder, List.of(WEIGHT, BIAS));
+        Safetensors.write(second, otherOrder, List.of(WEIGHT, BIAS));
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
+    }
+
+    @Test
     void writeIsAtomicAndReplacesOldFiles() throws IOException {
         Path file = dir.resolve("m.safetensors");
         Files.writeString(file, "old");
