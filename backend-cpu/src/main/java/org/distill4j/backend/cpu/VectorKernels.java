@@ -91,7 +91,33 @@ final class VectorKernels {
     static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector n = clamped.fma(LOG2E, ROUNDING).sub(ROUNDING);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        FloatVector er = expOfRemainder(clamped, n);
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector half = ni.lanewise(ASHR, 1);
+        FloatVector e = er.mul(powerOfTwo(half)).mul(powerOfTwo(ni.sub(half)));
+        e = e.blend(0f, x.compare(LT, EXP_MIN));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_MAX));
+    }
+
+    /**
+     * {@link #exp} for {@code x <= 0}, the softmax family's arguments {@code (z - max) / T}: the
+     * same bits there, in fewer operations. With {@code n <= 0} no overflow clamp is needed and
+     * {@code 2^n} (at least {@code 2^-126}, a normal float) is built in one step from the low bits
+     * of the rounding sum {@code 1.5 * 2^23 + n}; one multiplication by it rounds exactly as
+     * {@code exp}'s two exact half-steps and final multiplication do.
+     */
+    static FloatVector expOfNonPositive(FloatVector x) {
+        FloatVector clamped = x.max(EXP_MIN);
+        FloatVector rounded = clamped.fma(LOG2E, ROUNDING);
+        FloatVector n = rounded.sub(ROUNDING);
+        FloatVector er = expOfRemainder(clamped, n);
+        FloatVector twoToN = ((IntVector) rounded.reinterpretAsInts()).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        return er.mul(twoToN).blend(0f, x.compare(LT, EXP_MIN));
+    }
+
+    /** {@code e^r} for {@code r = x - n ln2} ({@code |r| <= ln2 / 2}): the Cephes {@code expf} polynomial. */
+    private static FloatVector expOfRemainder(FloatVector x, FloatVector n) {
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
         p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
@@ -99,12 +125,7 @@ final class VectorKernels {
         p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
         p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        FloatVector er = p.mul(r).fma(r, r).add(1f);
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
-        IntVector half = ni.lanewise(ASHR, 1);
-        FloatVector e = er.mul(powerOfTwo(half)).mul(powerOfTwo(ni.sub(half)));
-        e = e.blend(0f, x.compare(LT, EXP_MIN));
-        return e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_MAX));
+        return p.mul(r).fma(r, r).add(1f);
     }
 
     /** Float lanes of the preferred species (loads the Vector API). */
@@ -204,18 +225,31 @@ final class VectorKernels {
 
     // ------------------------------------------------------------------ softmax family
 
-    /** Row maximum (NaN if the row holds a NaN), inactive tail lanes masked to -inf. */
+    /**
+     * Row maximum (NaN if the row holds a NaN), inactive tail lanes masked to -inf. Four running
+     * maxima hide the latency of the Vector API's {@code max} (a short sequence, for its NaN and
+     * signed-zero rules); the maximum does not depend on the order, so neither do the bits.
+     */
     static float rowMax(float[] z, int off, int cols) {
-        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
         int j = 0;
+        for (int upper = cols - 4 * L; j <= upper; j += 4 * L) {
+            m0 = m0.max(FloatVector.fromArray(F, z, off + j));
+            m1 = m1.max(FloatVector.fromArray(F, z, off + j + L));
+            m2 = m2.max(FloatVector.fromArray(F, z, off + j + 2 * L));
+            m3 = m3.max(FloatVector.fromArray(F, z, off + j + 3 * L));
+        }
         for (int upper = F.loopBound(cols); j < upper; j += L) {
-            m = m.max(FloatVector.fromArray(F, z, off + j));
+            m0 = m0.max(FloatVector.fromArray(F, z, off + j));
         }
         if (j < cols) {
             VectorMask<Float> live = F.indexInRange(j, cols);
-            m = m.max(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY).blend(FloatVector.fromArray(F, z, off + j, live), live));
+            m1 = m1.max(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY).blend(FloatVector.fromArray(F, z, off + j, live), live));
         }
-        return m.reduceLanes(MAX);
+        return m0.max(m1).max(m2.max(m3)).reduceLanes(MAX);
     }
 
     /** Writes {@code e_j = exp((z_j - m) / T)} to {@code dst} and returns their sum. */
@@ -223,13 +257,13 @@ final class VectorKernels {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
-            FloatVector e = exp(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT));
+            FloatVector e = expOfNonPositive(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT));
             e.intoArray(dst, dstOff + j);
             sum = sum.add(e);
         }
         if (j < cols) {
             VectorMask<Float> live = F.indexInRange(j, cols);
-            FloatVector e = exp(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT));
+            FloatVector e = expOfNonPositive(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT));
             e.intoArray(dst, dstOff + j, live);
             sum = sum.add(e, live);
         }
@@ -241,11 +275,11 @@ final class VectorKernels {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
-            sum = sum.add(exp(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT)));
+            sum = sum.add(expOfNonPositive(FloatVector.fromArray(F, z, off + j).sub(max).mul(invT)));
         }
         if (j < cols) {
             VectorMask<Float> live = F.indexInRange(j, cols);
-            sum = sum.add(exp(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT)), live);
+            sum = sum.add(expOfNonPositive(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT)), live);
         }
         return sumLanes(sum);
     }

@@ -45,6 +45,43 @@ class VectorExpTest {
     }
 
     @Test
+    void theNonPositiveVariantGivesExpsBitsForEveryNonPositiveFloatSampled() {
+        int lanes = VectorKernels.L;
+        float[] x = new float[lanes];
+        float[] general = new float[lanes];
+        float[] special = new float[lanes];
+        int filled = 0;
+        long checked = 0;
+        // every 61st bit pattern from -0.0 down to -infinity, then the edges
+        for (long bits = 0x8000_0000L; bits <= 0xFF80_0000L + 61 * lanes; bits += 61) {
+            x[filled++] = bits <= 0xFF80_0000L ? Float.intBitsToFloat((int) bits) : Float.NaN;
+            if (filled < lanes) {
+                continue;
+            }
+            FloatVector v = FloatVector.fromArray(VectorKernels.F, x, 0);
+            VectorKernels.exp(v).intoArray(general, 0);
+            VectorKernels.expOfNonPositive(v).intoArray(special, 0);
+            for (int j = 0; j < lanes; j++) {
+                if (Float.floatToIntBits(general[j]) != Float.floatToIntBits(special[j])) {
+                    throw new AssertionError("exp(" + x[j] + "): " + general[j] + " but the non-positive variant gives " + special[j]);
+                }
+            }
+            checked += lanes;
+            filled = 0;
+        }
+        assertTrue(checked > 30_000_000, "checked " + checked);
+        float[] edges = {-0f, 0f, Float.NEGATIVE_INFINITY, -87.33654f, -87.33655f, -87.3f, -1e-30f, Float.NaN};
+        float[] padded = new float[lanes];
+        System.arraycopy(edges, 0, padded, 0, Math.min(edges.length, lanes));
+        FloatVector v = FloatVector.fromArray(VectorKernels.F, padded, 0);
+        VectorKernels.exp(v).intoArray(general, 0);
+        VectorKernels.expOfNonPositive(v).intoArray(special, 0);
+        for (int j = 0; j < lanes; j++) {
+            assertEquals(Float.floatToIntBits(general[j]), Float.floatToIntBits(special[j]), "exp(" + padded[j] + ")");
+        }
+    }
+
+    @Test
     void givesTheSameBitsBeforeAndAfterTheJitCompilesIt() {
         float[] x = Reference.random(11, VectorKernels.L);
         float[] first = new float[VectorKernels.L];
