@@ -101,16 +101,16 @@ final class VectorKernels {
 
     /**
      * {@link #exp} for {@code x <= 0}, the softmax family's arguments {@code (z - max) / T}: the
-     * same bits there, in fewer operations. With {@code n <= 0} no overflow clamp is needed and
+     * same bits there, in fewer operations. Below {@code EXP_MIN} the final blend gives 0 whatever
+     * the lanes computed, so no clamp is needed; with {@code n <= 0} nothing overflows, and
      * {@code 2^n} (at least {@code 2^-126}, a normal float) is built in one step from the low bits
      * of the rounding sum {@code 1.5 * 2^23 + n}; one multiplication by it rounds exactly as
      * {@code exp}'s two exact half-steps and final multiplication do.
      */
     static FloatVector expOfNonPositive(FloatVector x) {
-        FloatVector clamped = x.max(EXP_MIN);
-        FloatVector rounded = clamped.fma(LOG2E, ROUNDING);
+        FloatVector rounded = x.fma(LOG2E, ROUNDING);
         FloatVector n = rounded.sub(ROUNDING);
-        FloatVector er = expOfRemainder(clamped, n);
+        FloatVector er = expOfRemainder(x, n);
         FloatVector twoToN = ((IntVector) rounded.reinterpretAsInts()).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
         return er.mul(twoToN).blend(0f, x.compare(LT, EXP_MIN));
     }
