@@ -16,8 +16,15 @@ import java.util.function.IntConsumer;
  * runs a part never changes what the part computes, so results do not depend on scheduling.
  * Several user threads may call {@link #run} at once; a caller runs any of its parts no worker
  * has started, so callers never wait on each other's work.
+ *
+ * <p>Waking a parked thread costs tens of microseconds on a virtual machine, as much as a whole
+ * soft-target kernel's part: so an idle worker polls for new parts for {@link #SPIN_NANOS}
+ * before it parks, and a caller polls for its parts' completion as long before it waits. Training
+ * calls kernels back to back, so workers stay awake through a step and sleep between runs.
  */
 final class WorkerPool implements AutoCloseable {
+    /** How long an idle worker or a waiting caller polls before it parks. */
+    static final long SPIN_NANOS = 50_000;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
@@ -29,7 +36,7 @@ final class WorkerPool implements AutoCloseable {
             int id = POOLS.incrementAndGet();
             AtomicInteger count = new AtomicInteger();
             this.executor = new ThreadPoolExecutor(threads - 1, threads - 1, 0L, TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
+                    new SpinningQueue(), r -> {
                         Thread t = new Thread(r, "distill4j-cpu-" + id + "-worker-" + count.incrementAndGet());
                         t.setDaemon(true);
                         return t;
@@ -71,6 +78,7 @@ final class WorkerPool implements AutoCloseable {
         boolean interrupted = false;
         for (FutureTask<?> task : tasks) {
             task.run();
+            spinUntilDone(task);
             while (true) {
                 try {
                     task.get();
@@ -98,12 +106,35 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
+    private static void spinUntilDone(FutureTask<?> task) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (!task.isDone() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static Throwable merge(Throwable first, Throwable next) {
         if (first == null) {
             return next;
         }
         first.addSuppressed(next);
         return first;
+    }
+
+    /** The workers' queue: {@link #take} polls for {@link #SPIN_NANOS} before it parks. */
+    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+        @Override
+        public Runnable take() throws InterruptedException {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            do {
+                Runnable task = poll();
+                if (task != null) {
+                    return task;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() < deadline);
+            return super.take();
+        }
     }
 
     @Override
