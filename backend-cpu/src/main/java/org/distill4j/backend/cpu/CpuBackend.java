@@ -328,11 +328,12 @@ public final class CpuBackend extends Backend {
     private double softTargetRows(float[] s, float[] t, float temperature, float gradScale, float[] grad,
                                   int cols, int from, int to, double[] rowKl) {
         float[] teacherExp = simd ? arrays.take(cols) : null;
+        float[] lanes = simd ? arrays.take(VectorKernels.lanes()) : null;
         try {
             double kl = 0;
             for (int r = from; r < to; r++) {
                 double term = simd
-                        ? VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, teacherExp)
+                        ? VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, teacherExp, lanes)
                         : ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1);
                 if (rowKl != null) {
                     rowKl[r] = term;
@@ -342,8 +343,9 @@ public final class CpuBackend extends Backend {
             }
             return kl;
         } finally {
-            if (teacherExp != null) {
+            if (simd) {
                 arrays.give(teacherExp);
+                arrays.give(lanes);
             }
         }
     }

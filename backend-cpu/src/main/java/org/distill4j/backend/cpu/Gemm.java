@@ -100,6 +100,8 @@ final class Gemm {
         final float[][] tile;
         /** A transposed A copied to rows for {@link #streamDots}, per part. */
         private final float[][] aRows;
+        /** Per part: where the dot-product kernels store their vector accumulators to add up their lanes. */
+        final float[][] lanes;
         private float[] transposedC = new float[0];
         private float[] bRows = new float[0];
 
@@ -108,6 +110,7 @@ final class Gemm {
             bPack = new float[parts][KC * NC];
             tile = new float[parts][MR * NR];
             aRows = new float[parts][0];
+            lanes = new float[parts][16 * L];
         }
 
         /** Part {@code part}'s scratch of at least {@code size} floats, kept for the next call. */
@@ -235,7 +238,7 @@ final class Gemm {
         if (!transB) {
             streamRows(transA, m, n, k, alpha, a, b, beta, c, j0, j1);
         } else if (!transA) {
-            streamDots(0, m, n, k, alpha, a, b, beta, c, j0, j1);
+            streamDots(0, m, n, k, alpha, a, b, beta, c, j0, j1, ws.lanes[part]);
         } else {
             float[] rows = ws.aRows(part, m * k);
             for (int i = 0; i < m; i++) {
@@ -243,7 +246,7 @@ final class Gemm {
                     rows[i * k + p] = a[p * m + i];
                 }
             }
-            streamDots(0, m, n, k, alpha, rows, b, beta, c, j0, j1);
+            streamDots(0, m, n, k, alpha, rows, b, beta, c, j0, j1, ws.lanes[part]);
         }
     }
 
@@ -264,36 +267,36 @@ final class Gemm {
         int blocks = ceilDiv(m, 4);
         int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), blocks);
         if (parts == 1) {
-            dotRows(0, m, n, k, alpha, a, bRows, beta, c);
+            dotRows(0, m, n, k, alpha, a, bRows, beta, c, ws.lanes[0]);
             return;
         }
         pool.run(parts, part -> {
             int from = (int) ((long) blocks * part / parts) * 4;
             int to = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * 4);
-            dotRows(from, to, n, k, alpha, a, bRows, beta, c);
+            dotRows(from, to, n, k, alpha, a, bRows, beta, c, ws.lanes[part]);
         });
     }
 
     /** Rows {@code [i0..i1)} of {@link #dots}: 4-row blocks, their last odd column and the last rows by {@link #streamDots}. */
     private static void dotRows(int i0, int i1, int n, int k, float alpha, float[] a, float[] bRows, float beta,
-                                float[] c) {
+                                float[] c, float[] lanes) {
         int i = i0;
         for (; i + 4 <= i1; i += 4) {
             int j = 0;
             for (; j + 4 <= n; j += 4) {
-                dots4x4(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n);
+                dots4x4(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n, lanes);
             }
             for (; j + 2 <= n; j += 2) {
-                dots4x2(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n);
+                dots4x2(a, i * k, bRows, j * k, k, alpha, beta, c, i * n + j, n, lanes);
             }
-            streamDots(i, i + 4, n, k, alpha, a, bRows, beta, c, j, n);
+            streamDots(i, i + 4, n, k, alpha, a, bRows, beta, c, j, n, lanes);
         }
-        streamDots(i, i1, n, k, alpha, a, bRows, beta, c, 0, n);
+        streamDots(i, i1, n, k, alpha, a, bRows, beta, c, 0, n, lanes);
     }
 
     /** {@link #dot}s of rows {@code x, x+k, x+2k, x+3k} with rows {@code y .. y+3k}, merged into C at {@code cOff}. */
     private static void dots4x4(float[] x, int xOff, float[] y, int yOff, int k, float alpha, float beta, float[] c,
-                                int cOff, int ldc) {
+                                int cOff, int ldc, float[] lanes) {
         FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00;
         FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
@@ -325,27 +328,43 @@ final class Gemm {
             s32 = x3.fma(y2, s32);
             s33 = x3.fma(y3, s33);
         }
-        finishDot(x, xOff, y, yOff, k, p, s00, alpha, beta, c, cOff);
-        finishDot(x, xOff, y, yOff + k, k, p, s01, alpha, beta, c, cOff + 1);
-        finishDot(x, xOff, y, yOff + 2 * k, k, p, s02, alpha, beta, c, cOff + 2);
-        finishDot(x, xOff, y, yOff + 3 * k, k, p, s03, alpha, beta, c, cOff + 3);
-        finishDot(x, xOff + k, y, yOff, k, p, s10, alpha, beta, c, cOff + ldc);
-        finishDot(x, xOff + k, y, yOff + k, k, p, s11, alpha, beta, c, cOff + ldc + 1);
-        finishDot(x, xOff + k, y, yOff + 2 * k, k, p, s12, alpha, beta, c, cOff + ldc + 2);
-        finishDot(x, xOff + k, y, yOff + 3 * k, k, p, s13, alpha, beta, c, cOff + ldc + 3);
-        finishDot(x, xOff + 2 * k, y, yOff, k, p, s20, alpha, beta, c, cOff + 2 * ldc);
-        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, s21, alpha, beta, c, cOff + 2 * ldc + 1);
-        finishDot(x, xOff + 2 * k, y, yOff + 2 * k, k, p, s22, alpha, beta, c, cOff + 2 * ldc + 2);
-        finishDot(x, xOff + 2 * k, y, yOff + 3 * k, k, p, s23, alpha, beta, c, cOff + 2 * ldc + 3);
-        finishDot(x, xOff + 3 * k, y, yOff, k, p, s30, alpha, beta, c, cOff + 3 * ldc);
-        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, s31, alpha, beta, c, cOff + 3 * ldc + 1);
-        finishDot(x, xOff + 3 * k, y, yOff + 2 * k, k, p, s32, alpha, beta, c, cOff + 3 * ldc + 2);
-        finishDot(x, xOff + 3 * k, y, yOff + 3 * k, k, p, s33, alpha, beta, c, cOff + 3 * ldc + 3);
+        s00.intoArray(lanes, 0 * L);
+        s01.intoArray(lanes, 1 * L);
+        s02.intoArray(lanes, 2 * L);
+        s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L);
+        s11.intoArray(lanes, 5 * L);
+        s12.intoArray(lanes, 6 * L);
+        s13.intoArray(lanes, 7 * L);
+        s20.intoArray(lanes, 8 * L);
+        s21.intoArray(lanes, 9 * L);
+        s22.intoArray(lanes, 10 * L);
+        s23.intoArray(lanes, 11 * L);
+        s30.intoArray(lanes, 12 * L);
+        s31.intoArray(lanes, 13 * L);
+        s32.intoArray(lanes, 14 * L);
+        s33.intoArray(lanes, 15 * L);
+        finishDot(x, xOff, y, yOff, k, p, lanes, 0 * L, alpha, beta, c, cOff);
+        finishDot(x, xOff, y, yOff + k, k, p, lanes, 1 * L, alpha, beta, c, cOff + 1);
+        finishDot(x, xOff, y, yOff + 2 * k, k, p, lanes, 2 * L, alpha, beta, c, cOff + 2);
+        finishDot(x, xOff, y, yOff + 3 * k, k, p, lanes, 3 * L, alpha, beta, c, cOff + 3);
+        finishDot(x, xOff + k, y, yOff, k, p, lanes, 4 * L, alpha, beta, c, cOff + ldc);
+        finishDot(x, xOff + k, y, yOff + k, k, p, lanes, 5 * L, alpha, beta, c, cOff + ldc + 1);
+        finishDot(x, xOff + k, y, yOff + 2 * k, k, p, lanes, 6 * L, alpha, beta, c, cOff + ldc + 2);
+        finishDot(x, xOff + k, y, yOff + 3 * k, k, p, lanes, 7 * L, alpha, beta, c, cOff + ldc + 3);
+        finishDot(x, xOff + 2 * k, y, yOff, k, p, lanes, 8 * L, alpha, beta, c, cOff + 2 * ldc);
+        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, lanes, 9 * L, alpha, beta, c, cOff + 2 * ldc + 1);
+        finishDot(x, xOff + 2 * k, y, yOff + 2 * k, k, p, lanes, 10 * L, alpha, beta, c, cOff + 2 * ldc + 2);
+        finishDot(x, xOff + 2 * k, y, yOff + 3 * k, k, p, lanes, 11 * L, alpha, beta, c, cOff + 2 * ldc + 3);
+        finishDot(x, xOff + 3 * k, y, yOff, k, p, lanes, 12 * L, alpha, beta, c, cOff + 3 * ldc);
+        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, lanes, 13 * L, alpha, beta, c, cOff + 3 * ldc + 1);
+        finishDot(x, xOff + 3 * k, y, yOff + 2 * k, k, p, lanes, 14 * L, alpha, beta, c, cOff + 3 * ldc + 2);
+        finishDot(x, xOff + 3 * k, y, yOff + 3 * k, k, p, lanes, 15 * L, alpha, beta, c, cOff + 3 * ldc + 3);
     }
 
     /** {@link #dots4x4} for two rows of {@code y}. */
     private static void dots4x2(float[] x, int xOff, float[] y, int yOff, int k, float alpha, float beta, float[] c,
-                                int cOff, int ldc) {
+                                int cOff, int ldc, float[] lanes) {
         FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
         FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
         int p = 0;
@@ -365,20 +384,28 @@ final class Gemm {
             s30 = x3.fma(y0, s30);
             s31 = x3.fma(y1, s31);
         }
-        finishDot(x, xOff, y, yOff, k, p, s00, alpha, beta, c, cOff);
-        finishDot(x, xOff, y, yOff + k, k, p, s01, alpha, beta, c, cOff + 1);
-        finishDot(x, xOff + k, y, yOff, k, p, s10, alpha, beta, c, cOff + ldc);
-        finishDot(x, xOff + k, y, yOff + k, k, p, s11, alpha, beta, c, cOff + ldc + 1);
-        finishDot(x, xOff + 2 * k, y, yOff, k, p, s20, alpha, beta, c, cOff + 2 * ldc);
-        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, s21, alpha, beta, c, cOff + 2 * ldc + 1);
-        finishDot(x, xOff + 3 * k, y, yOff, k, p, s30, alpha, beta, c, cOff + 3 * ldc);
-        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, s31, alpha, beta, c, cOff + 3 * ldc + 1);
+        s00.intoArray(lanes, 0 * L);
+        s01.intoArray(lanes, 1 * L);
+        s10.intoArray(lanes, 2 * L);
+        s11.intoArray(lanes, 3 * L);
+        s20.intoArray(lanes, 4 * L);
+        s21.intoArray(lanes, 5 * L);
+        s30.intoArray(lanes, 6 * L);
+        s31.intoArray(lanes, 7 * L);
+        finishDot(x, xOff, y, yOff, k, p, lanes, 0 * L, alpha, beta, c, cOff);
+        finishDot(x, xOff, y, yOff + k, k, p, lanes, 1 * L, alpha, beta, c, cOff + 1);
+        finishDot(x, xOff + k, y, yOff, k, p, lanes, 2 * L, alpha, beta, c, cOff + ldc);
+        finishDot(x, xOff + k, y, yOff + k, k, p, lanes, 3 * L, alpha, beta, c, cOff + ldc + 1);
+        finishDot(x, xOff + 2 * k, y, yOff, k, p, lanes, 4 * L, alpha, beta, c, cOff + 2 * ldc);
+        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, lanes, 5 * L, alpha, beta, c, cOff + 2 * ldc + 1);
+        finishDot(x, xOff + 3 * k, y, yOff, k, p, lanes, 6 * L, alpha, beta, c, cOff + 3 * ldc);
+        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, lanes, 7 * L, alpha, beta, c, cOff + 3 * ldc + 1);
     }
 
     /** Ends one element of {@link #dots} as {@link #dot} ends: lane sum, the tail from {@code p}, alpha and beta. */
-    private static void finishDot(float[] x, int xOff, float[] y, int yOff, int k, int p, FloatVector sum,
+    private static void finishDot(float[] x, int xOff, float[] y, int yOff, int k, int p, float[] lanes, int laneOff,
                                   float alpha, float beta, float[] c, int ci) {
-        float d = VectorKernels.sumLanes(sum);
+        float d = VectorKernels.sumLanes(lanes, laneOff);
         for (; p < k; p++) {
             d = Math.fma(x[xOff + p], y[yOff + p], d);
         }
@@ -471,27 +498,28 @@ final class Gemm {
      * the packed path's.
      */
     static void streamDots(int i0, int i1, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c,
-                           int j0, int j1) {
+                           int j0, int j1, float[] lanes) {
         for (int i = i0; i < i1; i++) {
             int j = j0;
             for (; j + 4 <= j1; j += 4) {
-                dot4(a, i * k, b, j * k, k, alpha, beta, c, i * n + j);
+                dot4(a, i * k, b, j * k, k, alpha, beta, c, i * n + j, lanes);
             }
             for (; j < j1; j++) {
-                float dot = dot(a, i * k, b, j * k, k);
+                float dot = dot(a, i * k, b, j * k, k, lanes);
                 int ci = i * n + j;
                 c[ci] = beta == 0f ? dot * alpha : Math.fma(dot, alpha, c[ci] * beta);
             }
         }
     }
 
-    private static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+    private static float dot(float[] x, int xOff, float[] y, int yOff, int len, float[] lanes) {
         FloatVector acc = FloatVector.zero(F);
         int p = 0;
         for (int upper = F.loopBound(len); p < upper; p += L) {
             acc = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc);
         }
-        float sum = VectorKernels.sumLanes(acc);
+        acc.intoArray(lanes, 0);
+        float sum = VectorKernels.sumLanes(lanes, 0);
         for (; p < len; p++) {
             sum = Math.fma(x[xOff + p], y[yOff + p], sum);
         }
@@ -500,7 +528,7 @@ final class Gemm {
 
     /** {@link #dot} of {@code x} with four consecutive rows of {@code y}, merged into {@code c[cOff..cOff+4)}. */
     private static void dot4(float[] x, int xOff, float[] y, int yOff, int len, float alpha, float beta, float[] c,
-                             int cOff) {
+                             int cOff, float[] lanes) {
         FloatVector s0 = FloatVector.zero(F);
         FloatVector s1 = s0;
         FloatVector s2 = s0;
@@ -513,10 +541,14 @@ final class Gemm {
             s2 = xv.fma(FloatVector.fromArray(F, y, yOff + 2 * len + p), s2);
             s3 = xv.fma(FloatVector.fromArray(F, y, yOff + 3 * len + p), s3);
         }
-        float d0 = VectorKernels.sumLanes(s0);
-        float d1 = VectorKernels.sumLanes(s1);
-        float d2 = VectorKernels.sumLanes(s2);
-        float d3 = VectorKernels.sumLanes(s3);
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        float d0 = VectorKernels.sumLanes(lanes, 0);
+        float d1 = VectorKernels.sumLanes(lanes, L);
+        float d2 = VectorKernels.sumLanes(lanes, 2 * L);
+        float d3 = VectorKernels.sumLanes(lanes, 3 * L);
         for (; p < len; p++) {
             float xp = x[xOff + p];
             d0 = Math.fma(xp, y[yOff + p], d0);

@@ -16,7 +16,6 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.distill4j.backend.DropoutRng;
@@ -38,7 +37,6 @@ final class VectorKernels {
     static final VectorSpecies<Float> FL = VectorSpecies.of(float.class, VectorShape.forBitSize(LS.length() * 32));
     /** Elements summed in float per lane before a partial sum moves to float64. */
     private static final int CHUNK = 16 * 64;
-    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
 
     private VectorKernels() {
     }
@@ -46,25 +44,32 @@ final class VectorKernels {
     // ------------------------------------------------------------------ deterministic building blocks
 
     /**
-     * The sum of the lanes in a fixed order, halving the vector by rotate-and-add. Unlike
-     * {@code reduceLanes(ADD)}, whose order may change when the JIT recompiles the caller, it
-     * gives the same bits on every call.
+     * The sum of the {@link #L} floats at {@code lanes[off..)} in a fixed order: halving (lane i
+     * plus lane i + L/2, then i + L/4, ...), as a rotate-and-add of the vector leaves it in lane 0.
+     * Unlike {@code reduceLanes(ADD)}, whose order may change when the JIT recompiles the caller, it
+     * gives the same bits on every call. Kernels store their vector accumulators here with
+     * {@code intoArray} instead of passing them to a method: a vector passed to a method the JIT
+     * does not inline (big callers hit its inlining limits) is boxed on the heap. 16 and 8 lanes
+     * (AVX-512, AVX2) are written out; other widths halve in a loop (it overwrites the lanes).
      */
-    static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> rotation : ROTATIONS) {
-            v = v.add(v.rearrange(rotation));
+    static float sumLanes(float[] lanes, int off) {
+        if (L == 16) {
+            float s0 = (lanes[off] + lanes[off + 8]) + (lanes[off + 4] + lanes[off + 12]);
+            float s2 = (lanes[off + 2] + lanes[off + 10]) + (lanes[off + 6] + lanes[off + 14]);
+            float s1 = (lanes[off + 1] + lanes[off + 9]) + (lanes[off + 5] + lanes[off + 13]);
+            float s3 = (lanes[off + 3] + lanes[off + 11]) + (lanes[off + 7] + lanes[off + 15]);
+            return (s0 + s2) + (s1 + s3);
         }
-        return v.lane(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int s = 0; s < steps; s++) {
-            out[s] = VectorShuffle.iota(F, L >> (s + 1), 1, true);
+        if (L == 8) {
+            return ((lanes[off] + lanes[off + 4]) + (lanes[off + 2] + lanes[off + 6]))
+                    + ((lanes[off + 1] + lanes[off + 5]) + (lanes[off + 3] + lanes[off + 7]));
         }
-        return out;
+        for (int half = L / 2; half > 0; half >>= 1) {
+            for (int i = off; i < off + half; i++) {
+                lanes[i] += lanes[i + half];
+            }
+        }
+        return lanes[off];
     }
 
     private static final float EXP_MAX = 88.72283f;
@@ -252,8 +257,9 @@ final class VectorKernels {
         return m0.max(m1).max(m2.max(m3)).reduceLanes(MAX);
     }
 
-    /** Writes {@code e_j = exp((z_j - m) / T)} to {@code dst} and returns their sum. */
-    private static double expInto(float[] z, int off, int cols, float max, float invT, float[] dst, int dstOff) {
+    /** Writes {@code e_j = exp((z_j - m) / T)} to {@code dst} and returns their sum ({@code lanes}: scratch of {@link #L}). */
+    private static double expInto(float[] z, int off, int cols, float max, float invT, float[] dst, int dstOff,
+                                  float[] lanes) {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
@@ -267,11 +273,12 @@ final class VectorKernels {
             e.intoArray(dst, dstOff + j, live);
             sum = sum.add(e, live);
         }
-        return sumLanes(sum);
+        sum.intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
-    /** Returns {@code sum_j exp((z_j - m) / T)}. */
-    private static double expSum(float[] z, int off, int cols, float max, float invT) {
+    /** Returns {@code sum_j exp((z_j - m) / T)} ({@code lanes}: scratch of {@link #L}). */
+    private static double expSum(float[] z, int off, int cols, float max, float invT, float[] lanes) {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
@@ -281,7 +288,8 @@ final class VectorKernels {
             VectorMask<Float> live = F.indexInRange(j, cols);
             sum = sum.add(expOfNonPositive(FloatVector.fromArray(F, z, off + j, live).sub(max).mul(invT)), live);
         }
-        return sumLanes(sum);
+        sum.intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     /** {@code x[off..off+cols) *= s}. */
@@ -297,6 +305,7 @@ final class VectorKernels {
     }
 
     static void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+        float[] lanes = new float[L];
         float invT = 1f / temperature;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
@@ -305,12 +314,13 @@ final class VectorKernels {
                 ScalarKernels.softmax(z, temperature, out, cols, r, r + 1);
                 continue;
             }
-            double s = expInto(z, off, cols, m, invT, out, off);
+            double s = expInto(z, off, cols, m, invT, out, off, lanes);
             scaleRow(out, off, cols, (float) (1.0 / s));
         }
     }
 
     static void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+        float[] lanes = new float[L];
         float invT = 1f / temperature;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
@@ -319,7 +329,7 @@ final class VectorKernels {
                 ScalarKernels.logSoftmax(z, temperature, out, cols, r, r + 1);
                 continue;
             }
-            float logSum = (float) Math.log(expSum(z, off, cols, m, invT));
+            float logSum = (float) Math.log(expSum(z, off, cols, m, invT, lanes));
             int j = 0;
             for (int upper = F.loopBound(cols); j < upper; j += L) {
                 FloatVector.fromArray(F, z, off + j).sub(m).mul(invT).sub(logSum).intoArray(out, off + j);
@@ -335,6 +345,7 @@ final class VectorKernels {
 
     static double crossEntropy(float[] z, float[] labels, float gradScale, float[] grad, int cols,
                                int rowFrom, int rowTo) {
+        float[] lanes = new float[L];
         double loss = 0;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
@@ -349,7 +360,7 @@ final class VectorKernels {
                 loss += ScalarKernels.crossEntropy(z, labels, gradScale, grad, cols, r, r + 1);
                 continue;
             }
-            double s = expInto(z, off, cols, m, 1f, grad, off);
+            double s = expInto(z, off, cols, m, 1f, grad, off, lanes);
             loss += Math.log(s) + m - z[off + y];
             scaleRow(grad, off, cols, (float) (gradScale / s));
             grad[off + y] -= gradScale;
@@ -359,14 +370,15 @@ final class VectorKernels {
 
     /**
      * Soft-target rows, fused: the row maxima, then the exponentials and their sums (the student's
-     * kept in {@code grad}, the teacher's in {@code teacherExp}, at least {@code cols} long), then
+     * kept in {@code grad}, the teacher's in {@code teacherExp}, at least {@code cols} long; {@code lanes}
+     * is scratch of {@link #L}), then
      * one pass for the KL terms and the gradient; so each logit's exponential is computed once.
      * The log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
      * cannot overflow for logits near {@code -Float.MAX_VALUE}. Rows that are all {@code -inf} go
      * to the scalar kernel (uniform distributions).
      */
     static double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
-                                 float[] grad, int cols, int rowFrom, int rowTo, float[] teacherExp) {
+                                 float[] grad, int cols, int rowFrom, int rowTo, float[] teacherExp, float[] lanes) {
         float invT = 1f / temperature;
         double kl = 0;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -377,10 +389,10 @@ final class VectorKernels {
                 kl += ScalarKernels.softTargetLoss(student, teacher, temperature, gradScale, grad, cols, r, r + 1);
                 continue;
             }
-            double sumS = expInto(student, off, cols, ms, invT, grad, off);
-            double sumT = expInto(teacher, off, cols, mt, invT, teacherExp, 0);
+            double sumS = expInto(student, off, cols, ms, invT, grad, off, lanes);
+            double sumT = expInto(teacher, off, cols, mt, invT, teacherExp, 0, lanes);
             kl += klAndGradient(student, teacher, teacherExp, grad, off, cols, ms, mt, invT, (float) (1.0 / sumS),
-                    (float) (1.0 / sumT), (float) (Math.log(sumS) - Math.log(sumT)), gradScale);
+                    (float) (1.0 / sumT), (float) (Math.log(sumS) - Math.log(sumT)), gradScale, lanes);
         }
         return kl;
     }
@@ -393,7 +405,7 @@ final class VectorKernels {
     private static double klAndGradient(float[] student, float[] teacher, float[] teacherExp, float[] grad,
                                         int off, int cols,
                                         float ms, float mt, float invT, float invSumS, float invSumT,
-                                        float logRatio, float gradScale) {
+                                        float logRatio, float gradScale, float[] lanes) {
         FloatVector kl = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
@@ -415,10 +427,12 @@ final class VectorKernels {
             kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f).and(live));
             q.sub(p).mul(gradScale).intoArray(grad, off + j, live);
         }
-        return sumLanes(kl);
+        kl.intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     static double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
+        float[] lanes = new float[L];
         double sum = 0;
         int i = from;
         while (i + L <= to) {
@@ -429,7 +443,8 @@ final class VectorKernels {
                 acc = d.fma(d, acc);
                 d.mul(gradScale).intoArray(grad, i);
             }
-            sum += sumLanes(acc);
+            acc.intoArray(lanes, 0);
+            sum += sumLanes(lanes, 0);
         }
         for (; i < to; i++) {
             float d = a[i] - b[i];
@@ -577,6 +592,7 @@ final class VectorKernels {
     }
 
     static double sumSquares(float[] x, int from, int to) {
+        float[] lanes = new float[L];
         double sum = 0;
         int i = from;
         while (i + L <= to) {
@@ -586,7 +602,8 @@ final class VectorKernels {
                 FloatVector v = FloatVector.fromArray(F, x, i);
                 acc = v.fma(v, acc);
             }
-            sum += sumLanes(acc);
+            acc.intoArray(lanes, 0);
+            sum += sumLanes(lanes, 0);
         }
         return sum + ScalarKernels.sumSquares(x, i, to);
     }

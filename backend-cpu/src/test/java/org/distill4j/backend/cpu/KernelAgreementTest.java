@@ -176,7 +176,8 @@ class KernelAgreementTest {
                 assertCloseRelative(s, v, 2e-6f, "logSoftmax");
 
                 double ks = ScalarKernels.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows);
-                double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows, new float[cols]);
+                double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows, new float[cols],
+                        new float[VectorKernels.L]);
                 assertEquals(ks, kv, 1e-5 * (1 + Math.abs(ks)), "softTargetLoss");
                 assertClose(s, v, 1e-6f, "softTargetLoss gradient");
             }
@@ -218,7 +219,8 @@ class KernelAgreementTest {
                     float[] s = new float[z.length];
                     float[] v = new float[z.length];
                     double ks = ScalarKernels.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows);
-                    double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows, new float[cols]);
+                    double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows, new float[cols],
+                        new float[VectorKernels.L]);
                     if (!(Double.isInfinite(ks) && ks == kv)) {
                         assertEquals(ks, kv, 1e-4 * (1 + Math.abs(ks)), "softTargetLoss");
                     }

@@ -82,15 +82,33 @@ class VectorExpTest {
     }
 
     @Test
+    void theLaneSumAddsInTheOrderARotateAndAddOfTheVectorGives() {
+        int lanes = VectorKernels.L;
+        java.util.Random random = new java.util.Random(5);
+        for (int round = 0; round < 10_000; round++) {
+            float[] x = new float[lanes + 3];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(9) - 4));
+            }
+            FloatVector v = FloatVector.fromArray(VectorKernels.F, x, 3);
+            for (int shift = lanes / 2; shift > 0; shift /= 2) {
+                v = v.add(v.rearrange(jdk.incubator.vector.VectorShuffle.iota(VectorKernels.F, shift, 1, true)));
+            }
+            float rotated = v.lane(0);
+            assertEquals(Float.floatToIntBits(rotated), Float.floatToIntBits(VectorKernels.sumLanes(x, 3)), "round " + round);
+        }
+    }
+
+    @Test
     void givesTheSameBitsBeforeAndAfterTheJitCompilesIt() {
         float[] x = Reference.random(11, VectorKernels.L);
         float[] first = new float[VectorKernels.L];
         VectorKernels.exp(FloatVector.fromArray(VectorKernels.F, x, 0).mul(-30f)).intoArray(first, 0);
-        float firstSum = VectorKernels.sumLanes(FloatVector.fromArray(VectorKernels.F, first, 0));
+        float firstSum = VectorKernels.sumLanes(first.clone(), 0);
         for (int i = 0; i < 200_000; i++) {
             float[] again = new float[VectorKernels.L];
             VectorKernels.exp(FloatVector.fromArray(VectorKernels.F, x, 0).mul(-30f)).intoArray(again, 0);
-            float sum = VectorKernels.sumLanes(FloatVector.fromArray(VectorKernels.F, again, 0));
+            float sum = VectorKernels.sumLanes(again.clone(), 0);
             if (i % 20_000 == 0 || i == 199_999) {
                 for (int j = 0; j < first.length; j++) {
                     assertEquals(Float.floatToIntBits(first[j]), Float.floatToIntBits(again[j]), "lane " + j + ", call " + i);
