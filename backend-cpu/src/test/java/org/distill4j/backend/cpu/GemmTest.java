@@ -100,7 +100,7 @@ class GemmTest {
     void oneAndTwoThreadsGiveBitIdenticalResults() {
         assumeTrue(VectorSupport.usable());
         for (int[] s : new int[][] {{128, 300, 200}, {300, 40, 260}, {64, 1000, 64}, {4, 1000, 600}, {1, 2001, 1100},
-                {262, 10, 1000}}) {
+                {262, 10, 1000}, {1200, 10, 128}, {800, 10, 128}}) {
             for (int t = 0; t < 4; t++) {
                 boolean transA = (t & 1) != 0;
                 boolean transB = (t & 2) != 0;
