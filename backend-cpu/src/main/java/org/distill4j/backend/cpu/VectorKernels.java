@@ -1,6 +1,5 @@
 package org.distill4j.backend.cpu;
 
-import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -72,56 +71,26 @@ final class VectorKernels {
         return lanes[off];
     }
 
-    private static final float EXP_MAX = 88.72283f;
     private static final float EXP_MIN = -87.33654f;
     private static final float LOG2E = 1.44269504f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUNDING = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
 
-    /** {@code 2^k} per lane for {@code -126 <= k <= 127}, written into the exponent bits. */
-    private static FloatVector powerOfTwo(IntVector k) {
-        return k.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
-    }
-
     /**
-     * {@code e^x} per lane from additions, multiplications and FMAs only, so it gives the same bits
-     * interpreted and compiled (the Vector API's {@code EXP} switches from a scalar fallback to a
-     * different vector routine when the JIT compiles the caller). {@code x = n ln2 + r} with
-     * {@code |r| <= ln2 / 2}, {@code e^r} by the Cephes {@code expf} polynomial (about 1 ulp),
-     * times {@code 2^n} built in the exponent bits (as two halves, since {@code n} reaches 128).
-     * Below {@code ln(Float.MIN_NORMAL)} it returns 0, above {@code ln(Float.MAX_VALUE)} infinity,
-     * and NaN for NaN.
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = clamped.fma(LOG2E, ROUNDING).sub(ROUNDING);
-        FloatVector er = expOfRemainder(clamped, n);
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
-        IntVector half = ni.lanewise(ASHR, 1);
-        FloatVector e = er.mul(powerOfTwo(half)).mul(powerOfTwo(ni.sub(half)));
-        e = e.blend(0f, x.compare(LT, EXP_MIN));
-        return e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_MAX));
-    }
-
-    /**
-     * {@link #exp} for {@code x <= 0}, the softmax family's arguments {@code (z - max) / T}: the
-     * same bits there, in fewer operations. Below {@code EXP_MIN} the final blend gives 0 whatever
-     * the lanes computed, so no clamp is needed; with {@code n <= 0} nothing overflows, and
-     * {@code 2^n} (at least {@code 2^-126}, a normal float) is built in one step from the low bits
-     * of the rounding sum {@code 1.5 * 2^23 + n}; one multiplication by it rounds exactly as
-     * {@code exp}'s two exact half-steps and final multiplication do.
+     * {@code e^x} per lane for {@code x <= 0}, the softmax family's arguments {@code (z - max) / T},
+     * from additions, multiplications and FMAs only, so it gives the same bits interpreted and
+     * compiled (the Vector API's {@code EXP} switches from a scalar fallback to a different vector
+     * routine when the JIT compiles the caller). {@code x = n ln2 + r} with {@code |r| <= ln2 / 2},
+     * {@code e^r} by the Cephes {@code expf} polynomial (about 1 ulp), times {@code 2^n} built from
+     * the low bits of the rounding sum {@code 1.5 * 2^23 + n} (a normal float, since
+     * {@code n >= -126} above {@code ln(Float.MIN_NORMAL)}). Below that it returns 0 whatever the
+     * lanes computed, and NaN for NaN. (Until 2026-11-30 a general {@code exp} with clamps and
+     * {@code 2^n} in two steps did this; {@code VectorExpTest} keeps it and checks the bits agree.)
      */
     static FloatVector expOfNonPositive(FloatVector x) {
         FloatVector rounded = x.fma(LOG2E, ROUNDING);
         FloatVector n = rounded.sub(ROUNDING);
-        FloatVector er = expOfRemainder(x, n);
-        FloatVector twoToN = ((IntVector) rounded.reinterpretAsInts()).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
-        return er.mul(twoToN).blend(0f, x.compare(LT, EXP_MIN));
-    }
-
-    /** {@code e^r} for {@code r = x - n ln2} ({@code |r| <= ln2 / 2}): the Cephes {@code expf} polynomial. */
-    private static FloatVector expOfRemainder(FloatVector x, FloatVector n) {
         FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
@@ -130,7 +99,9 @@ final class VectorKernels {
         p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
         p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        return p.mul(r).fma(r, r).add(1f);
+        FloatVector er = p.mul(r).fma(r, r).add(1f);
+        FloatVector twoToN = ((IntVector) rounded.reinterpretAsInts()).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        return er.mul(twoToN).blend(0f, x.compare(LT, EXP_MIN));
     }
 
     /** Float lanes of the preferred species (loads the Vector API). */
