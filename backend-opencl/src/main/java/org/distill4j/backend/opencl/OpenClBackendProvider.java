@@ -13,7 +13,8 @@ import org.distill4j.backend.BackendUnavailableException;
 /**
  * The {@code opencl} backend provider. Loading this class touches no native code: JOCL and
  * {@code libOpenCL.so} are first used by {@link #probe()}, {@link #create} and
- * {@link #describeDevices()}, which turn every failure (a missing library included) into a reason.
+ * {@link #describeDevices()}, which turn every failure (a missing library included) into a reason;
+ * a missing ICD loader is found by {@link IcdLoader} before JOCL would print its own complaint.
  *
  * <p>Priority is {@value #GPU_PRIORITY} when the last probe found a GPU or accelerator, and
  * {@value #CPU_ONLY_PRIORITY} when OpenCL only offers CPU devices (e.g. PoCL), so the project's own
@@ -126,6 +127,11 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     private static OpenClDevices.Inventory inventory() {
         String failed = nativeFailure;
+        if (failed == null && !IcdLoader.findable()) {
+            failed = "no libOpenCL.so: the OpenCL ICD loader is not in LD_LIBRARY_PATH, the ld.so cache or the"
+                    + " default library directories" + installHint();
+            nativeFailure = failed;
+        }
         if (failed != null) {
             throw new UnsatisfiedLinkError(failed);
         }
@@ -147,14 +153,18 @@ public final class OpenClBackendProvider implements BackendProvider {
         if (e instanceof NoClassDefFoundError && message.startsWith("org/jocl")) {
             reason = "JOCL is not on the class path (org.jocl:jocl): " + message;
         } else if (message.contains("Implementation library could not be loaded")) {
-            reason = "no libOpenCL.so: JOCL loaded but could not open the OpenCL ICD loader libOpenCL.so"
-                    + (hasVersionedLibraryOnly() ? " (only libOpenCL.so.1 is installed; install ocl-icd-opencl-dev"
-                    + " or link libOpenCL.so to it)" : " (install ocl-icd-libopencl1 / ocl-icd-opencl-dev)");
+            reason = "no libOpenCL.so: JOCL loaded but could not open the OpenCL ICD loader libOpenCL.so" + installHint();
         } else {
             reason = "the JOCL native library failed to load: " + e.getClass().getSimpleName() + ": " + message;
         }
         nativeFailure = reason;
         return reason;
+    }
+
+    private static String installHint() {
+        return hasVersionedLibraryOnly()
+                ? " (only libOpenCL.so.1 is installed; install ocl-icd-opencl-dev or link libOpenCL.so to it)"
+                : " (install ocl-icd-libopencl1 / ocl-icd-opencl-dev)";
     }
 
     private static boolean hasVersionedLibraryOnly() {
