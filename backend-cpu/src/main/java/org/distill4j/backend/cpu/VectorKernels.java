@@ -49,7 +49,7 @@ final class VectorKernels {
      * gives the same bits on every call. Kernels store their vector accumulators here with
      * {@code intoArray} instead of passing them to a method: a vector passed to a method the JIT
      * does not inline (big callers hit its inlining limits) is boxed on the heap. 16 and 8 lanes
-     * (AVX-512, AVX2) are written out; other widths halve in a loop (it overwrites the lanes).
+     * (AVX-512, AVX2) are written out; other widths go to {@link #sumHalving}.
      */
     static float sumLanes(float[] lanes, int off) {
         if (L == 16) {
@@ -63,7 +63,12 @@ final class VectorKernels {
             return ((lanes[off] + lanes[off + 4]) + (lanes[off + 2] + lanes[off + 6]))
                     + ((lanes[off + 1] + lanes[off + 5]) + (lanes[off + 3] + lanes[off + 7]));
         }
-        for (int half = L / 2; half > 0; half >>= 1) {
+        return sumHalving(lanes, off, L);
+    }
+
+    /** {@link #sumLanes} for any power-of-two {@code width}, as a loop; overwrites the lanes. */
+    static float sumHalving(float[] lanes, int off, int width) {
+        for (int half = width / 2; half > 0; half >>= 1) {
             for (int i = off; i < off + half; i++) {
                 lanes[i] += lanes[i + half];
             }

@@ -132,6 +132,23 @@ class VectorExpTest {
     }
 
     @Test
+    void theWrittenOutLaneSumsAddInTheHalvingLoopsOrder() {
+        java.util.Random random = new java.util.Random(6);
+        for (int round = 0; round < 10_000; round++) {
+            float[] x = new float[VectorKernels.L];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(9) - 4));
+            }
+            float written = VectorKernels.sumLanes(x.clone(), 0);
+            assertEquals(Float.floatToIntBits(VectorKernels.sumHalving(x.clone(), 0, VectorKernels.L)),
+                    Float.floatToIntBits(written), "round " + round);
+        }
+        // 4 lanes: ((x0 + x2) + (x1 + x3))
+        assertEquals(Float.floatToIntBits((1e8f + -1e8f) + (1f + 2f)),
+                Float.floatToIntBits(VectorKernels.sumHalving(new float[] {1e8f, 1f, -1e8f, 2f}, 0, 4)));
+    }
+
+    @Test
     void givesTheSameBitsBeforeAndAfterTheJitCompilesIt() {
         float[] x = Reference.random(11, VectorKernels.L);
         float[] first = new float[VectorKernels.L];
