@@ -47,8 +47,8 @@ final class Gemm {
     private static final long PARALLEL_MIN_WORK = 1L << 21;
     /**
      * Multiply-adds from which a packed product at least {@link #DEEP_K} deep is split: the output
-     * layer's weight gradient ({@code 1200 x 128 x 10}, 1.5 M) runs in 51 instead of 67 us on two
-     * threads. Shallower products mostly pack, which every part repeats ({@code 128 x 10 x 1200}
+     * layer's weight gradient ({@code 1200 x 128 x 10}, 1.5 M) runs in 53 instead of 69 us on two
+     * threads (JMH). Shallower products mostly pack, which every part repeats ({@code 128 x 10 x 1200}
      * went from 37 to 55-63 us when split), so they keep {@link #PARALLEL_MIN_WORK}.
      */
     private static final long PARALLEL_MIN_WORK_DEEP = 1L << 19;
@@ -353,22 +353,7 @@ final class Gemm {
         s31.intoArray(lanes, 13 * L);
         s32.intoArray(lanes, 14 * L);
         s33.intoArray(lanes, 15 * L);
-        finishDot(x, xOff, y, yOff, k, p, lanes, 0 * L, alpha, beta, c, cOff);
-        finishDot(x, xOff, y, yOff + k, k, p, lanes, 1 * L, alpha, beta, c, cOff + 1);
-        finishDot(x, xOff, y, yOff + 2 * k, k, p, lanes, 2 * L, alpha, beta, c, cOff + 2);
-        finishDot(x, xOff, y, yOff + 3 * k, k, p, lanes, 3 * L, alpha, beta, c, cOff + 3);
-        finishDot(x, xOff + k, y, yOff, k, p, lanes, 4 * L, alpha, beta, c, cOff + ldc);
-        finishDot(x, xOff + k, y, yOff + k, k, p, lanes, 5 * L, alpha, beta, c, cOff + ldc + 1);
-        finishDot(x, xOff + k, y, yOff + 2 * k, k, p, lanes, 6 * L, alpha, beta, c, cOff + ldc + 2);
-        finishDot(x, xOff + k, y, yOff + 3 * k, k, p, lanes, 7 * L, alpha, beta, c, cOff + ldc + 3);
-        finishDot(x, xOff + 2 * k, y, yOff, k, p, lanes, 8 * L, alpha, beta, c, cOff + 2 * ldc);
-        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, lanes, 9 * L, alpha, beta, c, cOff + 2 * ldc + 1);
-        finishDot(x, xOff + 2 * k, y, yOff + 2 * k, k, p, lanes, 10 * L, alpha, beta, c, cOff + 2 * ldc + 2);
-        finishDot(x, xOff + 2 * k, y, yOff + 3 * k, k, p, lanes, 11 * L, alpha, beta, c, cOff + 2 * ldc + 3);
-        finishDot(x, xOff + 3 * k, y, yOff, k, p, lanes, 12 * L, alpha, beta, c, cOff + 3 * ldc);
-        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, lanes, 13 * L, alpha, beta, c, cOff + 3 * ldc + 1);
-        finishDot(x, xOff + 3 * k, y, yOff + 2 * k, k, p, lanes, 14 * L, alpha, beta, c, cOff + 3 * ldc + 2);
-        finishDot(x, xOff + 3 * k, y, yOff + 3 * k, k, p, lanes, 15 * L, alpha, beta, c, cOff + 3 * ldc + 3);
+        finishDots(x, xOff, y, yOff, k, p, lanes, 4, alpha, beta, c, cOff, ldc);
     }
 
     /** {@link #dots4x4} for two rows of {@code y}. */
@@ -401,14 +386,21 @@ final class Gemm {
         s21.intoArray(lanes, 5 * L);
         s30.intoArray(lanes, 6 * L);
         s31.intoArray(lanes, 7 * L);
-        finishDot(x, xOff, y, yOff, k, p, lanes, 0 * L, alpha, beta, c, cOff);
-        finishDot(x, xOff, y, yOff + k, k, p, lanes, 1 * L, alpha, beta, c, cOff + 1);
-        finishDot(x, xOff + k, y, yOff, k, p, lanes, 2 * L, alpha, beta, c, cOff + ldc);
-        finishDot(x, xOff + k, y, yOff + k, k, p, lanes, 3 * L, alpha, beta, c, cOff + ldc + 1);
-        finishDot(x, xOff + 2 * k, y, yOff, k, p, lanes, 4 * L, alpha, beta, c, cOff + 2 * ldc);
-        finishDot(x, xOff + 2 * k, y, yOff + k, k, p, lanes, 5 * L, alpha, beta, c, cOff + 2 * ldc + 1);
-        finishDot(x, xOff + 3 * k, y, yOff, k, p, lanes, 6 * L, alpha, beta, c, cOff + 3 * ldc);
-        finishDot(x, xOff + 3 * k, y, yOff + k, k, p, lanes, 7 * L, alpha, beta, c, cOff + 3 * ldc + 1);
+        finishDots(x, xOff, y, yOff, k, p, lanes, 2, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Ends a block of 4 rows x {@code cols} elements whose accumulators are stored in {@code lanes},
+     * row by row ({@code (r * cols + j) * L}), each by {@link #finishDot}.
+     */
+    private static void finishDots(float[] x, int xOff, float[] y, int yOff, int k, int p, float[] lanes, int cols,
+                                   float alpha, float beta, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < cols; j++) {
+                finishDot(x, xOff + r * k, y, yOff + j * k, k, p, lanes, (r * cols + j) * L, alpha, beta, c,
+                        cOff + r * ldc + j);
+            }
+        }
     }
 
     /** Ends one element of {@link #dots} as {@link #dot} ends: lane sum, the tail from {@code p}, alpha and beta. */

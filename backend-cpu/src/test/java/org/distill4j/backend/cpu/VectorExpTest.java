@@ -80,8 +80,8 @@ class VectorExpTest {
     void givesThePreviousExpsBitsForEveryNonPositiveFloatSampled() {
         int lanes = VectorKernels.L;
         float[] x = new float[lanes];
-        float[] general = new float[lanes];
-        float[] special = new float[lanes];
+        float[] previous = new float[lanes];
+        float[] kernels = new float[lanes];
         int filled = 0;
         long checked = 0;
         // every 61st bit pattern from -0.0 down to -infinity, then the edges
@@ -91,11 +91,11 @@ class VectorExpTest {
                 continue;
             }
             FloatVector v = FloatVector.fromArray(VectorKernels.F, x, 0);
-            previousExp(v).intoArray(general, 0);
-            VectorKernels.expOfNonPositive(v).intoArray(special, 0);
+            previousExp(v).intoArray(previous, 0);
+            VectorKernels.expOfNonPositive(v).intoArray(kernels, 0);
             for (int j = 0; j < lanes; j++) {
-                if (Float.floatToIntBits(general[j]) != Float.floatToIntBits(special[j])) {
-                    throw new AssertionError("exp(" + x[j] + "): " + general[j] + " but the kernels' exp gives " + special[j]);
+                if (Float.floatToIntBits(previous[j]) != Float.floatToIntBits(kernels[j])) {
+                    throw new AssertionError("exp(" + x[j] + "): " + previous[j] + " but the kernels' exp gives " + kernels[j]);
                 }
             }
             checked += lanes;
@@ -106,10 +106,10 @@ class VectorExpTest {
         float[] padded = new float[lanes];
         System.arraycopy(edges, 0, padded, 0, Math.min(edges.length, lanes));
         FloatVector v = FloatVector.fromArray(VectorKernels.F, padded, 0);
-        previousExp(v).intoArray(general, 0);
-        VectorKernels.expOfNonPositive(v).intoArray(special, 0);
+        previousExp(v).intoArray(previous, 0);
+        VectorKernels.expOfNonPositive(v).intoArray(kernels, 0);
         for (int j = 0; j < lanes; j++) {
-            assertEquals(Float.floatToIntBits(general[j]), Float.floatToIntBits(special[j]), "exp(" + padded[j] + ")");
+            assertEquals(Float.floatToIntBits(previous[j]), Float.floatToIntBits(kernels[j]), "exp(" + padded[j] + ")");
         }
     }
 
