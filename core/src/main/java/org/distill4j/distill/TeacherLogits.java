@@ -2,6 +2,8 @@ package org.distill4j.distill;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.distill4j.data.Dataset;
 import org.distill4j.io.DataFormatException;
@@ -101,7 +103,7 @@ public final class TeacherLogits {
                 transfer.features(start + r, original, r * f);
             }
             int[] unlabelled = new int[rows];
-            java.util.Arrays.fill(unlabelled, -1);
+            Arrays.fill(unlabelled, -1);
             int s = 0;
             for (int dy = -maxShift; dy <= maxShift; dy++) {
                 for (int dx = -maxShift; dx <= maxShift; dx++, s++) {
@@ -114,7 +116,7 @@ public final class TeacherLogits {
                 }
             }
         }
-        List<TeacherLogits> copies = new java.util.ArrayList<>(perShift.length);
+        List<TeacherLogits> copies = new ArrayList<>(perShift.length);
         for (float[] z : perShift) {
             copies.add(of(z, n, classes));
         }
@@ -145,7 +147,7 @@ public final class TeacherLogits {
         float[] out = new float[rows * classes];
         double[] mean = new double[classes];
         for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(mean, 0);
+            Arrays.fill(mean, 0);
             for (TeacherLogits m : members) {
                 int base = r * classes;
                 if (combine == Combine.LOGITS) {
@@ -183,7 +185,7 @@ public final class TeacherLogits {
         NpyArray a = Npy.read(file);
         if (a.shape().length != 2) {
             throw new DataFormatException(file, "teacher logits must be a 2-D array [examples, classes], found shape "
-                    + java.util.Arrays.toString(a.shape()));
+                    + Arrays.toString(a.shape()));
         }
         if (a.rows() != expectedRows || a.cols() != expectedClasses) {
             throw DataFormatException.mismatch(file.toString(), "shape (examples, classes)",

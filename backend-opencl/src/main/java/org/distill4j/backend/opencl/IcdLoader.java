@@ -54,21 +54,19 @@ final class IcdLoader {
 
     /** Whether the {@code ld.so} cache holds a library named exactly {@code libOpenCL.so} (its strings end in NUL). */
     private static boolean cacheNames(Path ldCache) {
-        byte[] cache;
         try {
-            cache = Files.readAllBytes(ldCache);
+            return new String(Files.readAllBytes(ldCache), StandardCharsets.ISO_8859_1).contains(LIBRARY + '\0');
         } catch (IOException | SecurityException e) {
             return false;
         }
-        byte[] name = (LIBRARY + '\0').getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + name.length <= cache.length; i++) {
-            for (int j = 0; j < name.length; j++) {
-                if (cache[i + j] != name[j]) {
-                    continue outer;
-                }
+    }
+
+    /** Whether a default library directory holds {@code libOpenCL.so.1} but not {@code libOpenCL.so} (the dev link). */
+    static boolean onlyVersionedInstalled() {
+        for (Path dir : DEFAULT_DIRS) {
+            if (Files.exists(dir.resolve(LIBRARY + ".1")) && !Files.exists(dir.resolve(LIBRARY))) {
+                return true;
             }
-            return true;
         }
         return false;
     }

@@ -1,7 +1,5 @@
 package org.distill4j.backend.opencl;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import org.distill4j.backend.Availability;
@@ -162,17 +160,8 @@ public final class OpenClBackendProvider implements BackendProvider {
     }
 
     private static String installHint() {
-        return hasVersionedLibraryOnly()
+        return IcdLoader.onlyVersionedInstalled()
                 ? " (only libOpenCL.so.1 is installed; install ocl-icd-opencl-dev or link libOpenCL.so to it)"
                 : " (install ocl-icd-libopencl1 / ocl-icd-opencl-dev)";
-    }
-
-    private static boolean hasVersionedLibraryOnly() {
-        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib")) {
-            if (Files.exists(Path.of(dir, "libOpenCL.so.1")) && !Files.exists(Path.of(dir, "libOpenCL.so"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
