@@ -28,7 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>With at most {@link #SMALL_M} rows (one example's inference), packing B would cost more than
  * the product, so B is streamed once instead ({@link #streamRows}, {@link #streamDots}). With at
  * most {@link #SMALL_N} columns and no transposes (the output layer's forward), elements are dot
- * products of A's rows with B's columns ({@link #dots}).
+ * products of A's rows with B's columns ({@link #dots}). Other products with fewer than
+ * {@code NR} columns compute C^T, which has few rows: with A transposed (the output layer's weight
+ * gradient) by streaming A through 4-row strips ({@link #narrow}), otherwise through the packed path.
  */
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -186,13 +188,11 @@ final class Gemm {
                 // A narrow C (the 10-class layer) wastes most of each NR-wide tile; C^T = op(B)^T op(A)^T
                 // has n rows instead, which MR-row panels fit better.
                 float[] ct = ws.transposedC(n * m);
-                multiply(!transB, !transA, n, m, k, 1f, b, a, 0f, ct, ws);
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        float acc = ct[j * m + i];
-                        int ci = i * n + j;
-                        c[ci] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci] * beta);
-                    }
+                if (transA) {
+                    narrow(transB, m, n, k, alpha, a, b, beta, c, ct, ws);
+                } else {
+                    multiply(!transB, true, n, m, k, 1f, b, a, 0f, ct, ws);
+                    mergeTransposed(ct, 0, m, m, n, alpha, beta, c);
                 }
             } else {
                 multiply(transA, transB, m, n, k, alpha, a, b, beta, c, ws);
@@ -226,6 +226,40 @@ final class Gemm {
         });
     }
 
+    /**
+     * The narrow product with A stored {@code k x m} (the weight gradient {@code x^T dY}): C^T's
+     * {@code n} rows are {@link #streamRows} over A, which is read once and never packed. Parts
+     * take C's rows at vector boundaries and move their own columns of C^T into C.
+     */
+    private void narrow(boolean transB, int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+                        float[] c, float[] ct, Workspace ws) {
+        int vectors = ceilDiv(m, L);
+        long minWork = k >= DEEP_K ? PARALLEL_MIN_WORK_DEEP : PARALLEL_MIN_WORK;
+        int parts = (long) m * n * k < minWork ? 1 : Math.min(pool.threads(), vectors);
+        if (parts == 1) {
+            streamRows(!transB, n, m, k, 1f, b, a, 0f, ct, 0, m, ws.tile[0]);
+            mergeTransposed(ct, 0, m, m, n, alpha, beta, c);
+            return;
+        }
+        pool.run(parts, part -> {
+            int from = (int) ((long) vectors * part / parts) * L;
+            int to = Math.min(m, (int) ((long) vectors * (part + 1) / parts) * L);
+            streamRows(!transB, n, m, k, 1f, b, a, 0f, ct, from, to, ws.tile[part]);
+            mergeTransposed(ct, from, to, m, n, alpha, beta, c);
+        });
+    }
+
+    /** Rows {@code [i0..i1)} of {@code C = alpha * ct^T + beta * C}, where {@code ct} holds C^T ({@code n x m}). */
+    private static void mergeTransposed(float[] ct, int i0, int i1, int m, int n, float alpha, float beta, float[] c) {
+        for (int i = i0; i < i1; i++) {
+            for (int j = 0; j < n; j++) {
+                float acc = ct[j * m + i];
+                int ci = i * n + j;
+                c[ci] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci] * beta);
+            }
+        }
+    }
+
     /** The small-m product: splits C's columns into parts at vector boundaries, runs them on the pool and waits. */
     private void stream(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
                         float beta, float[] c, Workspace ws) {
@@ -245,7 +279,7 @@ final class Gemm {
     private static void streamPart(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
                                    float[] b, float beta, float[] c, int j0, int j1, Workspace ws, int part) {
         if (!transB) {
-            streamRows(transA, m, n, k, alpha, a, b, beta, c, j0, j1);
+            streamRows(transA, m, n, k, alpha, a, b, beta, c, j0, j1, ws.tile[part]);
         } else if (!transA) {
             streamDots(0, m, n, k, alpha, a, b, beta, c, j0, j1, ws.lanes[part]);
         } else {
@@ -415,23 +449,30 @@ final class Gemm {
 
     /**
      * {@code C[0..m) x [j0..j1)} for B stored {@code k x n}, reading B once from memory: strips of
-     * C four vectors wide are summed in registers over a K block for one row of op(A) at a time,
-     * the block's B strip staying in cache for the next row. Sums run over the same K blocks, in
-     * the same order and with the same FMAs as the packed path, so a row's result does not depend
-     * on whether it was computed alone or in a batch. {@link ScalarKernels#gemm} is the plain loop.
+     * C four vectors wide are summed in registers over a K block for four rows of op(A) at a time
+     * (then one for the last rows), the block's B strip staying in cache for the next rows. Sums
+     * run over the same K blocks, in the same order and with the same FMAs as the packed path, so
+     * a row's result does not depend on whether it was computed alone or in a batch.
+     * {@code tile} is scratch of at least {@code 16 L} floats. {@link ScalarKernels#gemm} is the plain loop.
      */
     static void streamRows(boolean transA, int m, int n, int k, float alpha, float[] a, float[] b, float beta,
-                           float[] c, int j0, int j1) {
+                           float[] c, int j0, int j1, float[] tile) {
         int kBlocks = ceilDiv(k, KC);
         int aStep = transA ? m : 1;
+        int rowStep = transA ? 1 : k;
         int j = j0;
         for (; j + 4 * L <= j1; j += 4 * L) {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int p0 = (int) ((long) k * kb / kBlocks);
                 int p1 = (int) ((long) k * (kb + 1) / kBlocks);
-                for (int i = 0; i < m; i++) {
-                    int aOff = transA ? i : i * k;
-                    strip4(a, aOff, aStep, b, n, p0, p1, c, i * n + j, j, alpha, kb == 0 ? beta : 1f);
+                float blockBeta = kb == 0 ? beta : 1f;
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    strip4x4(a, i * rowStep, rowStep, aStep, b, n, p0, p1, j, tile);
+                    storeTile(tile, 4, 4 * L, c, i * n + j, n, alpha, blockBeta);
+                }
+                for (; i < m; i++) {
+                    strip4(a, i * rowStep, aStep, b, n, p0, p1, c, i * n + j, j, alpha, blockBeta);
                 }
             }
         }
@@ -441,11 +482,68 @@ final class Gemm {
                 int p0 = (int) ((long) k * kb / kBlocks);
                 int p1 = (int) ((long) k * (kb + 1) / kBlocks);
                 for (int i = 0; i < m; i++) {
-                    int aOff = transA ? i : i * k;
-                    strip1(a, aOff, aStep, b, n, p0, p1, c, i * n + j, j, live, alpha, kb == 0 ? beta : 1f);
+                    strip1(a, i * rowStep, aStep, b, n, p0, p1, c, i * n + j, j, live, alpha, kb == 0 ? beta : 1f);
                 }
             }
         }
+    }
+
+    /**
+     * The sums of {@link #strip4} for four rows of op(A) at once, written row-major into
+     * {@code tile} (4 rows of {@code 4 L}): row {@code r}'s element {@code p} is
+     * {@code a[aOff + r * rowStep + p * aStep]}. Each B load serves four rows.
+     */
+    private static void strip4x4(float[] a, int aOff, int rowStep, int aStep, float[] b, int n, int p0, int p1, int j,
+                                 float[] tile) {
+        FloatVector s00 = FloatVector.zero(F);
+        FloatVector s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int p = p0; p < p1; p++) {
+            int bi = p * n + j;
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, b, bi + 3 * L);
+            int ai = aOff + p * aStep;
+            FloatVector a0 = FloatVector.broadcast(F, a[ai]);
+            s00 = a0.fma(b0, s00);
+            s01 = a0.fma(b1, s01);
+            s02 = a0.fma(b2, s02);
+            s03 = a0.fma(b3, s03);
+            FloatVector a1 = FloatVector.broadcast(F, a[ai + rowStep]);
+            s10 = a1.fma(b0, s10);
+            s11 = a1.fma(b1, s11);
+            s12 = a1.fma(b2, s12);
+            s13 = a1.fma(b3, s13);
+            FloatVector a2 = FloatVector.broadcast(F, a[ai + 2 * rowStep]);
+            s20 = a2.fma(b0, s20);
+            s21 = a2.fma(b1, s21);
+            s22 = a2.fma(b2, s22);
+            s23 = a2.fma(b3, s23);
+            FloatVector a3 = FloatVector.broadcast(F, a[ai + 3 * rowStep]);
+            s30 = a3.fma(b0, s30);
+            s31 = a3.fma(b1, s31);
+            s32 = a3.fma(b2, s32);
+            s33 = a3.fma(b3, s33);
+        }
+        s00.intoArray(tile, 0);
+        s01.intoArray(tile, L);
+        s02.intoArray(tile, 2 * L);
+        s03.intoArray(tile, 3 * L);
+        s10.intoArray(tile, 4 * L);
+        s11.intoArray(tile, 5 * L);
+        s12.intoArray(tile, 6 * L);
+        s13.intoArray(tile, 7 * L);
+        s20.intoArray(tile, 8 * L);
+        s21.intoArray(tile, 9 * L);
+        s22.intoArray(tile, 10 * L);
+        s23.intoArray(tile, 11 * L);
+        s30.intoArray(tile, 12 * L);
+        s31.intoArray(tile, 13 * L);
+        s32.intoArray(tile, 14 * L);
+        s33.intoArray(tile, 15 * L);
     }
 
     /**
@@ -601,7 +699,7 @@ final class Gemm {
                             }
                             int cOff = (ic + ir) * n + jc + jr;
                             if (mc - ir >= MR && nc - jr >= NR) {
-                                storeTile(tile, c, cOff, n, alpha, blockBeta);
+                                storeTile(tile, MR, NR, c, cOff, n, alpha, blockBeta);
                             } else {
                                 mergeTile(tile, Math.min(MR, mc - ir), Math.min(NR, nc - jr), c, cOff, n, alpha,
                                         blockBeta);
@@ -866,12 +964,13 @@ final class Gemm {
         r15.intoArray(buf, dst + 15 * NR);
     }
 
-    /** {@code C = alpha * tile + beta * C} for a full tile (row stride NR in the tile, {@code ldc} in C). */
-    private static void storeTile(float[] tile, float[] c, int cOff, int ldc, float alpha, float beta) {
+    /** {@code C = alpha * tile + beta * C} for a full {@code rows x cols} tile (row stride {@code cols} in the tile, {@code ldc} in C). */
+    private static void storeTile(float[] tile, int rows, int cols, float[] c, int cOff, int ldc, float alpha,
+                                  float beta) {
         FloatVector av = FloatVector.broadcast(F, alpha);
-        for (int r = 0; r < MR; r++) {
-            for (int v = 0; v < NR; v += L) {
-                FloatVector acc = FloatVector.fromArray(F, tile, r * NR + v);
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < cols; v += L) {
+                FloatVector acc = FloatVector.fromArray(F, tile, r * cols + v);
                 int ci = cOff + r * ldc + v;
                 FloatVector out = beta == 0f ? acc.mul(av) : acc.fma(av, FloatVector.fromArray(F, c, ci).mul(beta));
                 out.intoArray(c, ci);

@@ -170,6 +170,40 @@ class GemmTest {
         }
     }
 
+    @Test
+    void theNarrowWeightGradientIsThePackedProductOfItsTranspose() {
+        assumeTrue(VectorSupport.usable());
+        try (WorkerPool pool = new WorkerPool(2)) {
+            Gemm gemm = new Gemm(pool, 0);
+            for (int[] mnk : new int[][] {{1200, 10, 128}, {800, 10, 128}, {97, 5, 300}, {70, 47, 600}, {33, 3, 7}}) {
+                int m = mnk[0];
+                int n = mnk[1];
+                int k = mnk[2];
+                for (boolean transB : new boolean[] {false, true}) {
+                    float[] a = Reference.random(17, k * m);
+                    float[] b = Reference.random(18, k * n);
+                    float[] c = Reference.random(19, m * n);
+                    float[] ct = new float[n * m];
+                    gemm.gemm(!transB, false, n, m, k, 1f, b, a, 0f, ct);
+                    for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1f}, {2f, 0.25f}}) {
+                        float[] expected = c.clone();
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float acc = ct[j * m + i];
+                                int ci = i * n + j;
+                                expected[ci] = ab[1] == 0f ? acc * ab[0] : Math.fma(acc, ab[0], c[ci] * ab[1]);
+                            }
+                        }
+                        float[] actual = c.clone();
+                        gemm.gemm(true, transB, m, n, k, ab[0], a, b, ab[1], actual);
+                        assertArrayEquals(expected, actual, m + "x" + n + "x" + k + " transB=" + transB
+                                + " alpha=" + ab[0] + " beta=" + ab[1]);
+                    }
+                }
+            }
+        }
+    }
+
     /** The first {@code cols} columns of a row-major {@code rows x ld} matrix, row-major. */
     private static float[] firstColumns(float[] x, int rows, int ld, int cols) {
         float[] out = new float[rows * cols];
