@@ -11,13 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The SIMD matrix multiply {@code C = alpha * op(A) * op(B) + beta * C} of the CPU backend.
  *
- * <p>Goto/BLIS structure: {@code op(B)} is copied in blocks of at most {@code KC x NC} into
- * panels {@code NR} columns wide, {@code op(A)} in blocks of at most {@code MC x KC} into panels
+ * <p>Goto/BLIS structure: {@code op(B)} is taken in blocks of at most {@code KC x NC} as panels
+ * {@code NR} columns wide, {@code op(A)} is copied in blocks of at most {@code MC x KC} into panels
  * {@code MR} rows high, and a register-blocked micro-kernel multiplies one A panel by one B panel
- * into an {@code MR x NR} tile held in {@code MR * 3} vector accumulators with FMA. The packing
- * absorbs the four transpose cases and pads edges with zeros: B rows are copied with vectors,
- * a transposed B goes through 16 x 16 in-register transposes, and A panels keep whichever order
- * ({@code (p, r)} or {@code (r, p)}) lets them be copied contiguously, with a micro-kernel for each.
+ * into an {@code MR x NR} tile held in {@code MR * 3} vector accumulators with FMA. A B stored
+ * {@code k x n} is read in place, its panels being row segments with stride {@code n} (copying
+ * them cost a third of the time at the training shapes); a transposed B goes through 16 x 16
+ * in-register transposes into packed panels, as does a ragged last panel, padded with zeros. A
+ * panels keep whichever order ({@code (p, r)} or {@code (r, p)}) lets them be copied contiguously,
+ * with a micro-kernel for each.
  *
  * <p>K is cut into equal blocks of at most {@code KC}; the first block applies {@code beta}, the
  * others accumulate. Parallel calls split C into at most {@code threads} parts along N (or along
@@ -43,7 +45,7 @@ final class Gemm {
     static final int KC = 256;
     /** Rows of a packed A block (a multiple of MR). */
     static final int MC = 128;
-    /** Columns of a packed B block (a multiple of NR): {@code KC x NC} floats (768 KiB) stay in a 1 MiB L2. */
+    /** Columns of a B block (a multiple of NR): {@code KC x NC} floats (768 KiB) stay in a 1 MiB L2. */
     static final int NC = 16 * NR;
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_WORK = 1L << 21;
@@ -685,17 +687,26 @@ final class Gemm {
                 int pc = (int) ((long) k * kb / kBlocks);
                 int kc = (int) ((long) k * (kb + 1) / kBlocks) - pc;
                 float blockBeta = kb == 0 ? beta : 1f;
-                packB(transB, b, n, k, jc, nc, pc, kc, bPack);
+                // Rows of a B stored k x n are read in place by the kernels; only a ragged last panel is packed.
+                int inPlace = transB ? 0 : nc - nc % NR;
+                if (transB) {
+                    packB(true, b, n, k, jc, nc, pc, kc, bPack);
+                } else if (inPlace < nc) {
+                    packB(false, b, n, k, jc + inPlace, nc - inPlace, pc, kc, bPack);
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(transA, a, m, k, ic, mc, pc, kc, aPack);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int aOff = transA ? ir * kc : ir * KC;
                         for (int jr = 0; jr < nc; jr += NR) {
+                            float[] bp = jr < inPlace ? b : bPack;
+                            int bOff = jr < inPlace ? pc * n + jc + jr : (jr - inPlace) * kc;
+                            int bStride = jr < inPlace ? n : NR;
                             if (transA) {
-                                kernelPR(kc, aPack, aOff, bPack, jr * kc, tile);
+                                kernelPR(kc, aPack, aOff, bp, bOff, bStride, tile);
                             } else {
-                                kernelRP(kc, aPack, aOff, bPack, jr * kc, tile);
+                                kernelRP(kc, aPack, aOff, bp, bOff, bStride, tile);
                             }
                             int cOff = (ic + ir) * n + jc + jr;
                             if (mc - ir >= MR && nc - jr >= NR) {
@@ -991,11 +1002,11 @@ final class Gemm {
 
     /**
      * The micro-kernel for A panels in {@code (p, r)} order ({@link #packA} with transA): the
-     * {@code MR x NR} product of an A panel and a B panel of depth {@code kc}, written row-major
-     * into {@code tile}. It calls nothing that takes a vector, so C2 keeps the 24 accumulators in
+     * {@code MR x NR} product of an A panel and a B panel of depth {@code kc} (row {@code p} of the
+     * B panel at {@code bOff + p * bStride}), written row-major into {@code tile}. It calls nothing that takes a vector, so C2 keeps the 24 accumulators in
      * registers (a vector passed to a method C2 does not inline is boxed).
      */
-    static void kernelPR(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+    static void kernelPR(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride, float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -1006,7 +1017,7 @@ final class Gemm {
         FloatVector c60 = z, c61 = z, c62 = z;
         FloatVector c70 = z, c71 = z, c72 = z;
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+            int bi = bOff + p * bStride;
             int ai = aOff + p * MR;
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
@@ -1074,7 +1085,7 @@ final class Gemm {
      * {@link #kernelPR} for A panels in {@code (r, p)} order with row stride {@code KC}
      * ({@link #packA} without transA).
      */
-    static void kernelRP(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+    static void kernelRP(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride, float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -1085,7 +1096,7 @@ final class Gemm {
         FloatVector c60 = z, c61 = z, c62 = z;
         FloatVector c70 = z, c71 = z, c72 = z;
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+            int bi = bOff + p * bStride;
             int ai = aOff + p;
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
