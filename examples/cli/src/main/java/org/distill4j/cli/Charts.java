@@ -24,10 +24,24 @@ final class Charts {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
                 .xAxisTitle("temperature T (log scale)").yAxisTitle("test errors").build();
         chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Label 2..9 and 20 too, not only 1 and 10: the temperatures of interest lie between them.
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        double minT = Double.POSITIVE_INFINITY;
+        double maxT = 0;
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            for (double t : e.getValue()[0]) {
+                minT = Math.min(minT, t);
+                maxT = Math.max(maxT, t);
+            }
+        }
+        if (maxT > 0) {
+            // A margin on both sides keeps the first and last points off the plot's edges.
+            chart.getStyler().setXAxisMin(minT / 1.15);
+            chart.getStyler().setXAxisMax(maxT * 1.15);
         }
         save(chart, png);
     }
