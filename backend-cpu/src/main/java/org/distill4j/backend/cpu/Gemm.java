@@ -50,10 +50,11 @@ final class Gemm {
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_WORK = 1L << 21;
     /**
-     * Multiply-adds from which a packed product at least {@link #DEEP_K} deep is split: the output
-     * layer's weight gradient ({@code 1200 x 128 x 10}, 1.5 M) runs in 53 instead of 69 us on two
-     * threads (JMH). Shallower products mostly pack, which every part repeats ({@code 128 x 10 x 1200}
-     * went from 37 to 55-63 us when split), so they keep {@link #PARALLEL_MIN_WORK}.
+     * Multiply-adds from which a product at least {@link #DEEP_K} deep is split: the output layer's
+     * weight gradient ({@code 1200 x 128 x 10}, 1.5 M) runs in 26 instead of 41 us on two threads
+     * ({@link #narrow}; 53 instead of 69 us when it went through the packed path; JMH). Shallower
+     * products mostly pack, which every part repeats ({@code 128 x 10 x 1200} went from 37 to 55-63 us
+     * when split), so they keep {@link #PARALLEL_MIN_WORK}.
      */
     private static final long PARALLEL_MIN_WORK_DEEP = 1L << 19;
     private static final int DEEP_K = 64;
