@@ -36,6 +36,8 @@ public final class CpuBackend extends Backend {
     private final ArrayPool arrays;
     /** Column sums of squares for {@link #maxNormColumnsKernel}, kept for the next call (a concurrent one makes its own). */
     private final AtomicReference<double[]> columnSums = new AtomicReference<>();
+    /** Per-row KL terms of a split {@link #softTargetLossKernel}, kept for the next call (a concurrent one makes its own). */
+    private final AtomicReference<double[]> rowTerms = new AtomicReference<>();
 
     /** A backend configured from {@code config}, falling back to {@code -Ddistill4j.cpu.*} system properties. */
     public CpuBackend(BackendConfig config) {
@@ -309,13 +311,15 @@ public final class CpuBackend extends Backend {
         if (parts <= 1) {
             kl = softTargetRows(s, t, temperature, gradScale, g, cols, 0, n, null);
         } else {
-            double[] rowKl = new double[n];
+            double[] kept = rowTerms.getAndSet(null);
+            double[] rowKl = kept != null && kept.length >= n ? kept : new double[n];
             pool.run(parts, part -> softTargetRows(s, t, temperature, gradScale, g, cols,
                     (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts), rowKl));
             kl = 0;
-            for (double v : rowKl) {
-                kl += v;
+            for (int r = 0; r < n; r++) {
+                kl += rowKl[r];
             }
+            rowTerms.set(rowKl);
         }
         data(loss)[0] = (float) ((double) temperature * temperature * kl / n);
     }
