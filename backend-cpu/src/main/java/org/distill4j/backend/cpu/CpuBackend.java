@@ -16,7 +16,8 @@ import org.distill4j.backend.Tensor;
  *
  * <p>Options ({@link BackendConfig}, or system properties {@code distill4j.cpu.*}):
  * {@code cpu.threads} (default: the available processors) bounds the thread pool this instance owns;
- * {@code cpu.simd=false} forces the scalar kernels; {@code cpu.poolMiB} bounds the memory kept
+ * {@code cpu.simd=false} forces the scalar kernels; {@code cpu.tile=8x3|6x2|auto} forces the gemm's
+ * micro-tile (default {@code auto}: from the vector registers, see {@link MicroTile}); {@code cpu.poolMiB} bounds the memory kept
  * for reuse (default: an eighth of the maximum heap; 0 keeps nothing). {@link #close()} stops
  * the threads and drops the kept memory.
  */
@@ -33,6 +34,8 @@ public final class CpuBackend extends Backend {
     private final boolean simd;
     private final WorkerPool pool;
     private final Gemm gemm;
+    /** The micro-tile forced by {@code cpu.tile}, or {@code null}. */
+    private final MicroTile tile;
     private final ArrayPool arrays;
     /** Column sums of squares for {@link #maxNormColumnsKernel}, kept for the next call (a concurrent one makes its own). */
     private final AtomicReference<double[]> columnSums = new AtomicReference<>();
@@ -41,7 +44,7 @@ public final class CpuBackend extends Backend {
 
     /** A backend configured from {@code config}, falling back to {@code -Ddistill4j.cpu.*} system properties. */
     public CpuBackend(BackendConfig config) {
-        this(threadsOption(config), simdOption(config), poolOption(config));
+        this(threadsOption(config), simdOption(config), poolOption(config), tileOption(config));
     }
 
     /**
@@ -54,6 +57,11 @@ public final class CpuBackend extends Backend {
 
     /** A backend that keeps at most {@code poolBytes} of closed tensors' memory for reuse. */
     public CpuBackend(int threads, boolean simd, long poolBytes) {
+        this(threads, simd, poolBytes, null);
+    }
+
+    /** A backend whose gemm uses {@code tile}, or the machine's choice when it is {@code null}. */
+    CpuBackend(int threads, boolean simd, long poolBytes, MicroTile tile) {
         if (threads < 1) {
             throw new IllegalArgumentException("option distill4j.cpu.threads must be >= 1, found " + threads);
         }
@@ -63,7 +71,8 @@ public final class CpuBackend extends Backend {
         this.threads = threads;
         this.simd = simd && VectorSupport.usable();
         this.pool = new WorkerPool(threads);
-        this.gemm = this.simd ? new Gemm(pool) : null;
+        this.tile = tile;
+        this.gemm = this.simd ? new Gemm(pool, Gemm.forThisMachine(tile), Gemm.SMALL_M) : null;
         this.arrays = new ArrayPool(poolBytes);
     }
 
@@ -97,6 +106,11 @@ public final class CpuBackend extends Backend {
         return (long) mib << 20;
     }
 
+    private static MicroTile tileOption(BackendConfig config) {
+        String raw = config.option(NAME, "tile").orElse(System.getProperty("distill4j.cpu.tile"));
+        return raw == null ? null : MicroTile.parse(raw);
+    }
+
     private static boolean simdOption(BackendConfig config) {
         String raw = config.option(NAME, "simd").orElse(System.getProperty("distill4j.cpu.simd"));
         if (raw == null) {
@@ -119,13 +133,18 @@ public final class CpuBackend extends Backend {
     public String describe() {
         String kernels;
         if (simd) {
-            kernels = VectorSupport.describeLanes();
+            kernels = VectorSupport.describe(tile);
         } else if (VectorSupport.usable()) {
             kernels = "scalar kernels (SIMD switched off)";
         } else {
             kernels = "scalar kernels: " + VectorSupport.problem();
         }
         return "CPU, " + threads + (threads == 1 ? " thread, " : " threads, ") + kernels;
+    }
+
+    /** The gemm's micro-tile, or {@code null} with the scalar kernels. */
+    MicroTile gemmTile() {
+        return gemm == null ? null : gemm.blocking().tile();
     }
 
     /** The number of threads one op may use. */

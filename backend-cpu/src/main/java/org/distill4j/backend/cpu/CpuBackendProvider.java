@@ -31,7 +31,7 @@ public final class CpuBackendProvider implements BackendProvider {
         String threadText = threads + (threads == 1 ? " thread" : " threads");
         try {
             if (VectorSupport.usable()) {
-                return Availability.available(VectorSupport.describeLanes() + ", " + threadText);
+                return Availability.available(VectorSupport.describe(null) + ", " + threadText);
             }
             return Availability.available("scalar kernels: " + VectorSupport.problem() + ", " + threadText);
         } catch (Throwable t) {

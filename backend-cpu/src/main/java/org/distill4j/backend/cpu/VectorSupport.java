@@ -46,8 +46,16 @@ final class VectorSupport {
         return PROBLEM;
     }
 
-    /** E.g. {@code "Vector API, 16 float lanes (512-bit)"}. */
-    static String describeLanes() {
-        return "Vector API, " + LANES + " float lanes (" + (LANES * 32) + "-bit)";
+    /**
+     * What the SIMD kernels run as here, e.g. {@code "Vector API: AVX2, 8 float lanes (256-bit), 16
+     * vector registers; gemm tile 6x2 (6 x 16), B blocks 256 x 768; L1d 32 KiB, L2 1024 KiB (sysfs)"};
+     * {@code forcedTile} (option {@code cpu.tile}) replaces the registers' choice when not null.
+     */
+    static String describe(MicroTile forcedTile) {
+        VectorMachine machine = VectorMachine.detect(LANES);
+        MicroTile tile = forcedTile != null ? forcedTile : MicroTile.forRegisters(machine.registers());
+        CacheSizes caches = CacheSizes.detect();
+        return "Vector API: " + machine.describe() + "; gemm " + Blocking.of(tile, LANES, caches).describe()
+                + (forcedTile != null ? " (cpu.tile)" : "") + "; " + caches.describe();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
@@ -25,9 +26,13 @@ class CpuBackendOptionsTest {
         assertTrue(a.available());
         int threads = Runtime.getRuntime().availableProcessors();
         String expected = VectorSupport.usable()
-                ? "Vector API, " + VectorSupport.lanes() + " float lanes (" + VectorSupport.lanes() * 32 + "-bit), "
+                ? "Vector API: " + VectorMachine.detect(VectorSupport.lanes()).isa() + ", " + VectorSupport.lanes()
+                        + " float lanes (" + VectorSupport.lanes() * 32 + "-bit), "
                 : "scalar kernels: ";
         assertTrue(a.reason().startsWith(expected), a.reason());
+        if (VectorSupport.usable()) {
+            assertTrue(a.reason().contains("; gemm tile "), a.reason());
+        }
         assertTrue(a.reason().endsWith(threads + (threads == 1 ? " thread" : " threads")), a.reason());
     }
 
@@ -51,6 +56,25 @@ class CpuBackendOptionsTest {
         try (CpuBackend b = new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "simd", "true"))) {
             assertEquals(VectorSupport.usable(), b.simd());
         }
+    }
+
+    @Test
+    void theTileOptionForcesTheGemmsMicroTileAndIsDescribed() {
+        assumeTrue(VectorSupport.usable(), () -> "skipped: " + VectorSupport.problem());
+        for (MicroTile tile : MicroTile.values()) {
+            try (CpuBackend b = new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "tile", tile.label()))) {
+                assertEquals(tile, b.gemmTile());
+                assertTrue(b.describe().contains("gemm tile " + tile.label() + " ") && b.describe().contains("(cpu.tile)"),
+                        b.describe());
+            }
+        }
+        try (CpuBackend b = new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "tile", "auto"))) {
+            int registers = VectorMachine.detect(VectorSupport.lanes()).registers();
+            assertEquals(MicroTile.forRegisters(registers), b.gemmTile());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(BackendConfig.named("cpu").withOption("cpu", "tile", "12x1")));
+        assertTrue(e.getMessage().contains("distill4j.cpu.tile") && e.getMessage().contains("'12x1'"), e.getMessage());
     }
 
     @Test

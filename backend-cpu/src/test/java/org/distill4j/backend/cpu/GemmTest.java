@@ -57,12 +57,14 @@ class GemmTest {
             float beta = ab[1];
             double[] expected = Reference.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
             double[] scale = Reference.gemmMagnitude(transA, transB, m, n, k, alpha, a, b, beta, c);
-            for (boolean simd : new boolean[] {true, false}) {
-                float[] got = run(simd, 2, transA, transB, m, n, k, alpha, a, b, beta, c);
+            // the scalar kernels (tile null, simd off), and the SIMD gemm with each micro-tile
+            for (MicroTile tile : new MicroTile[] {null, MicroTile.ROWS8_VECTORS3, MicroTile.ROWS6_VECTORS2}) {
+                boolean simd = tile != null;
+                float[] got = run(simd, 2, tile, transA, transB, m, n, k, alpha, a, b, beta, c);
                 for (int i = 0; i < got.length; i++) {
                     double tol = 2e-7 * (k + 2) * scale[i] + 1e-30;
                     int at = i;
-                    assertTrue(Math.abs(got[i] - expected[i]) <= tol, () -> "simd=" + simd + " alpha=" + alpha
+                    assertTrue(Math.abs(got[i] - expected[i]) <= tol, () -> "tile=" + tile + " alpha=" + alpha
                             + " beta=" + beta + " C[" + at / n + "][" + at % n + "] = " + got[at]
                             + ", expected " + expected[at]);
                 }
@@ -126,7 +128,7 @@ class GemmTest {
                 float[] b = Reference.random(12, k * n);
                 float[] c = Reference.random(13, 40 * n);
                 for (float[] ab : new float[][] {{1f, 0f}, {1f, 0.5f}}) {
-                    if (transA && n < Gemm.NR && ab[1] != 0f) {
+                    if (transA && n < Gemm.forThisMachine(null).nr() && ab[1] != 0f) {
                         continue; // a narrow batch computes C^T first and applies beta once, after all K blocks
                     }
                     float[] all = run(true, 2, transA, false, 40, n, k, ab[0], batch, b, ab[1], c);
@@ -176,7 +178,7 @@ class GemmTest {
         try (WorkerPool pool = new WorkerPool(2)) {
             Gemm gemm = new Gemm(pool, 0);
             // n below the tile width takes the narrow path whatever the lane count: NR - 1 is its widest case.
-            for (int[] mnk : new int[][] {{1200, 10, 128}, {800, 10, 128}, {97, 5, 300}, {70, Gemm.NR - 1, 600}, {33, 3, 7}}) {
+            for (int[] mnk : new int[][] {{1200, 10, 128}, {800, 10, 128}, {97, 5, 300}, {70, gemm.nr() - 1, 600}, {33, 3, 7}}) {
                 int m = mnk[0];
                 int n = mnk[1];
                 int k = mnk[2];
@@ -269,7 +271,13 @@ class GemmTest {
     /** Runs one gemm on a fresh backend and returns C. */
     static float[] run(boolean simd, int threads, boolean transA, boolean transB, int m, int n, int k,
                        float alpha, float[] a, float[] b, float beta, float[] c) {
-        try (CpuBackend backend = new CpuBackend(threads, simd);
+        return run(simd, threads, null, transA, transB, m, n, k, alpha, a, b, beta, c);
+    }
+
+    /** {@link #run} with the micro-tile {@code tile} (null: the machine's choice). */
+    static float[] run(boolean simd, int threads, MicroTile tile, boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, float[] b, float beta, float[] c) {
+        try (CpuBackend backend = new CpuBackend(threads, simd, 64L << 20, tile);
              Tensor ta = backend.tensor(a, transA ? k : m, transA ? m : k);
              Tensor tb = backend.tensor(b, transB ? n : k, transB ? k : n);
              Tensor tc = backend.tensor(c, m, n)) {
