@@ -38,6 +38,37 @@ class ReportTest {
     }
 
     @Test
+    void gemmIsAPercentageOfThePeakAtItsThreadCountAndAboveThePeakIsAnError() throws Exception {
+        Path jmh = resource("jmh-sample-peak.json");
+        String md = new Report(Report.readJmh(jmh), Report.readJvm(jmh), null).render();
+        // Peak: 100 GFLOP/s on 1 thread, 280 on 2. cpu 241 of 280 (2 threads), OpenBLAS 301 of 280,
+        // EJML (single-threaded whatever its threads parameter) 60.2 of 100.
+        assertTrue(md.contains("| `jmh-sample-peak.json` | 100 ± 2.00 | 280 ± 2.00 |"), md);
+        assertTrue(md.contains("| `NN:128x784x1200` | 241 | 301 | 60.2 | 86% | **108% > peak: error** | 60% |"), md);
+        assertTrue(md.contains("**Warning, measurement error:** `openblas` at `NN:128x784x1200` ran at 301 GFLOP/s on 2 threads,"
+                + " 108% of the FMA peak of 280 GFLOP/s measured in the same JMH run"), md);
+        assertTrue(md.contains("| 0.80x | 4.00x |"), "the ratios are still there: " + md);
+    }
+
+    @Test
+    void withoutAPeakTheGemmTableSaysSoAndKeepsItsColumns() throws Exception {
+        Path jmh = resource("jmh-sample.json");
+        String md = new Report(Report.readJmh(jmh), Report.readJvm(jmh), null).render();
+        assertTrue(md.contains("No `PeakFmaBench` result in these files"), md);
+        assertTrue(!md.contains("% of peak"), md);
+    }
+
+    @Test
+    void aPeakFromAnotherFileOfTheRunIsUsedAndNamed() throws Exception {
+        List<Report.Result> results = new java.util.ArrayList<>(Report.readJmh(resource("jmh-sample.json")));
+        results.addAll(Report.readJmh(resource("jmh-sample-peak.json")).stream()
+                .filter(r -> r.benchmark().startsWith("PeakFmaBench")).toList());
+        String md = new Report(results, "test", null).render();
+        assertTrue(md.contains("| 86% | **108% > peak: error** | 60% |"), md);
+        assertTrue(md.contains("measured in `jmh-sample-peak.json` (not the same JMH run)"), md);
+    }
+
+    @Test
     void stepComparesExamplesPerSecondWithPyTorch() throws Exception {
         Path jmh = resource("jmh-sample.json");
         var pytorch = JsonParser.parseString("""
