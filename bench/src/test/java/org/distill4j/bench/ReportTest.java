@@ -72,13 +72,15 @@ class ReportTest {
     void stepComparesExamplesPerSecondWithPyTorch() throws Exception {
         Path jmh = resource("jmh-sample.json");
         var pytorch = JsonParser.parseString("""
-                {"torch": "1.13", "blas": "openblas", "wait_policy": "PASSIVE", "best": {"omp": 1, "interop": 1, "blas": 2},
+                {"torch": "1.13", "blas": "openblas", "cpu_capability": "AVX2", "env": {"ATEN_CPU_CAPABILITY": "avx2"},
+                 "wait_policy": "PASSIVE", "best": {"omp": 1, "interop": 1, "blas": 2},
                  "sweep": [{"omp": 1, "interop": 1, "blas": 2, "step.forward": {"mean_s": 0.032}}],
                  "results": {"step.forward": {"mean_s": 0.032}}}""").getAsJsonObject();
         String md = new Report(Report.readJmh(jmh), Report.readJvm(jmh), pytorch).render();
         // distill4j: 128 examples in 16 ms = 8000/s; PyTorch: 128 in 32 ms = 4000/s.
         assertTrue(md.contains("| cpu | forward | 128 | 16.0 | 8000 |"), md);
         assertTrue(md.contains("| 4000 | 2.00x |"), md);
+        assertTrue(md.contains("BLAS `openblas`, CPU capability AVX2, ATEN_CPU_CAPABILITY=avx2, OMP_WAIT_POLICY=PASSIVE"), md);
     }
 
     @Test
