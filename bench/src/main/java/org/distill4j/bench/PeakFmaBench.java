@@ -1,12 +1,7 @@
 package org.distill4j.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -44,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (exactly for a power-of-two lane count up to 2048, else within 1/2 call of {@link #chains}):
  * {@code FLOPS / (2 * CHAINS * TRIPS * lanes)} calls of {@value #TRIPS} FMAs per chain.
  * {@code oneThread} makes them on one thread; {@code threads} splits them over {@code threads}
- * threads (the caller and a pool; the hand-off costs some microseconds of milliseconds). The
+ * threads (the caller and spinning helpers; the hand-off costs well under a microsecond). The
  * score is in ops/ns with one op per flop, that is GFLOP/s. On a Zen 4 core, which issues two
  * 256-bit FMAs a cycle (an AVX-512 FMA takes both), expect 32 flops a cycle per core at 16 and
  * at 8 lanes.
@@ -72,24 +67,41 @@ public class PeakFmaBench {
 
     /** A value C2 cannot see as a constant, so the chains cannot be folded or merged. */
     private float seed = 1f;
-    private ExecutorService pool;
+    /** The {@code threads - 1} spinning helpers of {@link #threads()}, started on its first call. */
+    private Thread[] helpers;
+    private volatile boolean running;
+    /** Raised by the caller to start an invocation on the helpers. */
+    private volatile int generation;
+    /** Helpers done with the current invocation. */
+    private final AtomicInteger done = new AtomicInteger();
+    private float[] helperSums;
+    private int[] firstBlock;
+    private int[] blockCount;
 
     @Setup(Level.Trial)
     public void setUp() {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
-        pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "peak-fma");
-            t.setDaemon(true);
-            return t;
-        });
+        int total = blocks();
+        firstBlock = new int[threads];
+        blockCount = new int[threads];
+        for (int t = 0, from = 0; t < threads; t++) {
+            blockCount[t] = total / threads + (t < total % threads ? 1 : 0);
+            firstBlock[t] = from;
+            from += blockCount[t];
+        }
+        helperSums = new float[threads];
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
-        if (pool != null) {
-            pool.shutdownNow();
+    public void tearDown() throws InterruptedException {
+        running = false;
+        if (helpers != null) {
+            for (Thread t : helpers) {
+                t.join();
+            }
+            helpers = null;
         }
     }
 
@@ -111,26 +123,55 @@ public class PeakFmaBench {
 
     @Benchmark
     @OperationsPerInvocation(FLOPS)
-    public float threads() throws InterruptedException, ExecutionException {
-        if (pool == null) {
+    public float threads() {
+        if (threads == 1) {
             return oneThread();
         }
-        int total = blocks();
-        int share = total / threads;
-        int extra = total % threads;
-        List<Future<Float>> others = new ArrayList<>(threads - 1);
-        int from = share + (extra > 0 ? 1 : 0);
-        for (int t = 1; t < threads; t++) {
-            int count = share + (t < extra ? 1 : 0);
-            int start = from;
-            others.add(pool.submit(() -> run(start, count, seed)));
-            from += count;
+        if (helpers == null) {
+            startHelpers();
         }
-        float sum = run(0, share + (extra > 0 ? 1 : 0), seed);
-        for (Future<Float> f : others) {
-            sum += f.get();
+        done.set(0);
+        generation++;
+        float sum = run(firstBlock[0], blockCount[0], seed);
+        while (done.get() < threads - 1) {
+            Thread.onSpinWait();
+        }
+        for (int t = 1; t < threads; t++) {
+            sum += helperSums[t];
         }
         return sum;
+    }
+
+    /**
+     * Helpers that spin between invocations rather than park: a parked thread's core may halt,
+     * and waking a halted virtual CPU costs up to milliseconds on a KVM guest (a pool of parked
+     * threads measured 20-30% below two JMH threads here). They spin only while {@code threads}
+     * is measured: {@code oneThread}'s trial never starts them.
+     */
+    private void startHelpers() {
+        running = true;
+        helpers = new Thread[threads - 1];
+        int start = generation;
+        for (int i = 0; i < helpers.length; i++) {
+            int t = i + 1;
+            helpers[i] = new Thread(() -> {
+                int seen = start;
+                while (true) {
+                    int g;
+                    while ((g = generation) == seen) {
+                        if (!running) {
+                            return;
+                        }
+                        Thread.onSpinWait();
+                    }
+                    seen = g;
+                    helperSums[t] = run(firstBlock[t], blockCount[t], seed + t);
+                    done.incrementAndGet();
+                }
+            }, "peak-fma-" + t);
+            helpers[i].setDaemon(true);
+            helpers[i].start();
+        }
     }
 
     /**
