@@ -233,7 +233,9 @@ def main():
     results = run_child(best["omp"], best["interop"], best["blas"], args.wait_policy, "all", args.quick)
 
     import torch  # only for its version and configuration, after the children are done
-    report = {"torch": torch.__version__, "blas": blas_library(), "machine": machine(), "batch": BATCH,
+    report = {"torch": torch.__version__, "blas": blas_library(), "cpu_capability": cpu_capability(torch),
+              "env": {k: os.environ.get(k, "(unset)") for k in ("ATEN_CPU_CAPABILITY", "OPENBLAS_CORETYPE")},
+              "machine": machine(), "batch": BATCH,
               "temperature": TEMPERATURE, "alpha": ALPHA, "wait_policy": args.wait_policy,
               "sweep": [{k: r[k] for k in ("omp", "interop", "blas", "step.forward")} for r in sweep],
               "best": {k: best[k] for k in ("omp", "interop", "blas")}, "results": results}
@@ -241,6 +243,20 @@ def main():
     with open(args.out, "w") as f:
         json.dump(report, f, indent=1)
     print("pytorch: wrote %s" % args.out, file=sys.stderr)
+
+
+def cpu_capability(torch):
+    """The vector ISA ATen's CPU kernels run with (ATEN_CPU_CAPABILITY caps it), e.g. AVX2 or AVX512."""
+    getter = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", None)
+    if getter is not None:
+        return getter()
+    try:
+        for line in torch.__config__.show().splitlines():
+            if "CPU capability usage" in line:
+                return line.split(":", 1)[1].strip()
+    except Exception:  # an old or unusual build: say so rather than fail after the measurements
+        pass
+    return "unknown"
 
 
 def blas_library():

@@ -14,11 +14,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Turns a JMH JSON result ({@code -rf json}) and, when given, {@code bench/pytorch_step.py}'s
  * JSON into Markdown tables in which every distill4j number stands beside the peer measured in
- * the same run, as a ratio.
+ * the same run, as a ratio. Every gemm figure is also given as a fraction of the float FMA peak
+ * that {@link PeakFmaBench} measured in the same JMH file (same run, same JVM options) at the
+ * same thread count; a figure above that peak is flagged as a measurement error, in its cell and
+ * in a warning after the table (and on standard error).
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar org.distill4j.bench.Report [--pytorch pytorch.json] jmh-1.json jmh-2.json ...
@@ -27,8 +32,12 @@ import java.util.Set;
 public final class Report {
     private static final String PKG = "org.distill4j.bench.";
 
-    /** One JMH result: benchmark, parameters, score and error in the benchmark's unit, bytes allocated per op. */
-    record Result(String benchmark, Map<String, String> params, double score, double error, String unit, double allocPerOp) {
+    /**
+     * One JMH result: benchmark, parameters, score and error in the benchmark's unit, bytes
+     * allocated per op, and the file it was read from (results of one file come from one JMH run).
+     */
+    record Result(String benchmark, Map<String, String> params, double score, double error, String unit, double allocPerOp,
+                  String source) {
         String param(String name) {
             return params.getOrDefault(name, "");
         }
@@ -66,13 +75,22 @@ public final class Report {
         System.out.print(new Report(results, readJvm(jmh.get(0)), pytorch).render());
     }
 
-    /** The JDK and JVM options of the first result, e.g. {@code JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS), ...}. */
+    /**
+     * The JDK and JVM options of the first result other than the FMA peak's (whose fork has fewer
+     * options) if there is one, e.g. {@code JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS), ...}.
+     */
     static String readJvm(Path file) throws IOException {
         JsonArray all = JsonParser.parseString(Files.readString(file)).getAsJsonArray();
         if (all.isEmpty()) {
             return "no results";
         }
         JsonObject o = all.get(0).getAsJsonObject();
+        for (JsonElement e : all) {
+            if (!e.getAsJsonObject().get("benchmark").getAsString().contains("PeakFmaBench")) {
+                o = e.getAsJsonObject();
+                break;
+            }
+        }
         return "JDK " + o.get("jdkVersion").getAsString() + " (" + o.get("vmName").getAsString() + " "
                 + o.get("vmVersion").getAsString() + "), JMH " + o.get("jmhVersion").getAsString()
                 + ", options " + o.get("jvmArgs").toString();
@@ -92,7 +110,8 @@ public final class Report {
                 alloc = number(o.getAsJsonObject("secondaryMetrics").getAsJsonObject("gc.alloc.rate.norm").get("score"));
             }
             list.add(new Result(o.get("benchmark").getAsString().replace(PKG, ""), params,
-                    number(primary.get("score")), number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(), alloc));
+                    number(primary.get("score")), number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(), alloc,
+                    String.valueOf(file.getFileName())));
         }
         return list;
     }
@@ -108,12 +127,103 @@ public final class Report {
     String render() {
         line("JMH: " + jvm + ".");
         line("");
+        peak();
         gemm();
         softTargetLoss();
         step();
         inference();
         raw();
         return out.toString();
+    }
+
+    // ------------------------------------------------------------------ FMA peak
+
+    /** A {@code PeakFmaBench} figure: GFLOP/s and its error at a thread count, and the file it came from. */
+    record Peak(int threads, double gflops, double error, String source) {
+    }
+
+    /** Every {@code PeakFmaBench} result as GFLOP/s ({@code oneThread} is 1 thread, {@code threads} its parameter). */
+    private List<Peak> peaks() {
+        List<Peak> list = new ArrayList<>();
+        for (Result r : results) {
+            int threads;
+            if (r.benchmark().equals("PeakFmaBench.oneThread")) {
+                threads = 1;
+            } else if (r.benchmark().equals("PeakFmaBench.threads")) {
+                threads = r.param("threads").isEmpty() ? 1 : Integer.parseInt(r.param("threads"));
+            } else {
+                continue;
+            }
+            double perNs = perNanosecond(r.unit());
+            list.add(new Peak(threads, r.score() * perNs, r.error() * perNs, r.source()));
+        }
+        return list;
+    }
+
+    /** The factor from a throughput unit ({@code ops/ns}, {@code ops/us}, ...) to ops per nanosecond, that is GFLOP/s here. */
+    private static double perNanosecond(String unit) {
+        return switch (unit) {
+            case "ops/ns" -> 1;
+            case "ops/us" -> 1e-3;
+            case "ops/ms" -> 1e-6;
+            case "ops/s" -> 1e-9;
+            default -> Double.NaN;
+        };
+    }
+
+    /**
+     * The peak at {@code threads} threads from the file {@code source} (the same JMH run) if it has
+     * one, else from any file of this report (the same {@code bench/run.sh} run); null if none.
+     */
+    private static Peak peakFor(List<Peak> peaks, String source, int threads) {
+        Peak other = null;
+        for (Peak p : peaks) {
+            if (p.threads() == threads) {
+                if (p.source().equals(source)) {
+                    return p;
+                }
+                if (other == null) {
+                    other = p;
+                }
+            }
+        }
+        return other;
+    }
+
+    private void peak() {
+        List<Peak> peaks = peaks();
+        if (peaks.isEmpty()) {
+            return;
+        }
+        Set<Integer> threadCounts = new TreeSet<>();
+        Set<String> sources = new LinkedHashSet<>();
+        for (Peak p : peaks) {
+            threadCounts.add(p.threads());
+            sources.add(p.source());
+        }
+        line("## float FMA peak (`PeakFmaBench`, Vector API preferred species, " + PeakFmaBench.CHAINS
+                + " independent FMA chains per thread; GFLOP/s)");
+        line("");
+        StringBuilder head = new StringBuilder("| JMH run |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (int t : threadCounts) {
+            head.append(' ').append(t).append(t == 1 ? " thread |" : " threads |");
+            rule.append("---:|");
+        }
+        line(head.toString());
+        line(rule.toString());
+        for (String source : sources) {
+            StringBuilder row = new StringBuilder("| `" + source + "` |");
+            for (int t : threadCounts) {
+                Peak p = peaks.stream().filter(x -> x.source().equals(source) && x.threads() == t).findFirst().orElse(null);
+                row.append(' ').append(p == null ? "-" : withError(p.gflops(), p.error())).append(" |");
+            }
+            line(row.toString());
+        }
+        line("");
+        line("The gemm tables give each figure as a percentage of the peak at the same thread count from the same JMH run"
+                + " (EJML single-threaded: the 1-thread peak).");
+        line("");
     }
 
     // ------------------------------------------------------------------ gemm
@@ -132,13 +242,26 @@ public final class Report {
         }
         List<String> backends = impls.stream().filter(i -> !isPeer(i)).toList();
         List<String> peers = impls.stream().filter(Report::isPeer).toList();
+        List<Peak> peaks = peaks();
+        boolean ofPeak = !peaks.isEmpty();
+        List<String> errors = new ArrayList<>();
         line("## gemm (GFLOP/s; higher is better)");
         line("");
+        if (!ofPeak) {
+            line("No `PeakFmaBench` result in these files, so no percentage of the FMA peak.");
+            line("");
+        }
         StringBuilder head = new StringBuilder("| shape |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String i : impls) {
             head.append(' ').append(i).append(" |");
             rule.append("---:|");
+        }
+        if (ofPeak) {
+            for (String i : impls) {
+                head.append(' ').append(i).append(" % of peak |");
+                rule.append("---:|");
+            }
         }
         if (!naive.isEmpty()) {
             head.append(" naive |");
@@ -170,6 +293,12 @@ public final class Report {
                 gflops.put(i, g);
                 row.append(' ').append(fmt(g)).append(" |");
             }
+            if (ofPeak) {
+                for (String i : impls) {
+                    Result r = find(gemms, "impl", i, "shape", shape);
+                    row.append(' ').append(r == null ? "-" : ofPeak(r, gflops.get(i), peaks, errors)).append(" |");
+                }
+            }
             Result n = find(naive, "shape", shape);
             double naiveGflops = n == null ? Double.NaN : flops / n.score() / 1e3;
             if (!naive.isEmpty()) {
@@ -190,10 +319,49 @@ public final class Report {
             line(row.toString());
         }
         line("");
+        for (String e : errors) {
+            line("**Warning, measurement error:** " + e);
+            System.err.println("Report: measurement error: " + e);
+        }
+        if (!errors.isEmpty()) {
+            line("");
+        }
         if (pytorch != null) {
             line("\\* PyTorch `torch.mm` (from `bench/pytorch_step.py`, run right after JMH, not inside it) at its best thread setting.");
             line("");
         }
+    }
+
+    /** Threads a gemm result ran on: its {@code threads} parameter, except single-threaded EJML. */
+    private static int gemmThreads(Result r) {
+        if (r.param("impl").equals("ejml") || r.param("threads").isEmpty()) {
+            return 1;
+        }
+        return Integer.parseInt(r.param("threads"));
+    }
+
+    /**
+     * {@code gflops} as a percentage of the peak at the result's thread count from its own JMH
+     * file; above 100%, the cell says so and {@code errors} gets a sentence for the warning lines.
+     */
+    private static String ofPeak(Result r, double gflops, List<Peak> peaks, List<String> errors) {
+        int threads = gemmThreads(r);
+        Peak peak = peakFor(peaks, r.source(), threads);
+        if (peak == null || !Double.isFinite(gflops) || !(peak.gflops() > 0)) {
+            return "-";
+        }
+        double percent = 100 * gflops / peak.gflops();
+        String cell = String.format(Locale.ROOT, "%.0f%%", percent);
+        if (gflops > peak.gflops()) {
+            String where = peak.source().equals(r.source()) ? "in the same JMH run" : "in `" + peak.source() + "` (not the same JMH run)";
+            errors.add(String.format(Locale.ROOT, "`%s` at `%s` ran at %s GFLOP/s on %d thread%s, %s of the FMA peak of %s GFLOP/s"
+                            + " measured %s: a gemm cannot beat the peak, so the gemm timing, its flop count or the peak"
+                            + " benchmark is wrong; this figure is not a result.",
+                    r.param("impl"), r.param("shape"), fmt(gflops), threads, threads == 1 ? "" : "s", cell,
+                    fmt(peak.gflops()), where));
+            return "**" + cell + " > peak: error**";
+        }
+        return cell;
     }
 
     private static boolean isPeer(String impl) {
@@ -277,9 +445,17 @@ public final class Report {
             return;
         }
         JsonObject best = pytorch.getAsJsonObject("best");
-        line(String.format(Locale.ROOT, "PyTorch %s, BLAS `%s`, OMP_WAIT_POLICY=%s; best of the thread sweep: %d OpenMP,"
+        String isa = "";
+        if (pytorch.has("cpu_capability")) {
+            isa = ", CPU capability " + pytorch.get("cpu_capability").getAsString();
+        }
+        if (pytorch.has("env")) {
+            isa += pytorch.getAsJsonObject("env").entrySet().stream()
+                    .map(e -> ", " + e.getKey() + "=" + e.getValue().getAsString()).collect(Collectors.joining());
+        }
+        line(String.format(Locale.ROOT, "PyTorch %s, BLAS `%s`%s, OMP_WAIT_POLICY=%s; best of the thread sweep: %d OpenMP,"
                         + " %d inter-op, %d BLAS threads. Sweep (step with teacher forward, ms):",
-                pytorch.get("torch").getAsString(), pytorch.get("blas").getAsString(), pytorch.get("wait_policy").getAsString(),
+                pytorch.get("torch").getAsString(), pytorch.get("blas").getAsString(), isa, pytorch.get("wait_policy").getAsString(),
                 best.get("omp").getAsInt(), best.get("interop").getAsInt(), best.get("blas").getAsInt()));
         line("");
         line("| OpenMP | inter-op | BLAS | ms/step |");
@@ -357,7 +533,11 @@ public final class Report {
 
     /** The score, with its 99.9% error when JMH could compute one. */
     private static String withError(Result r) {
-        return Double.isFinite(r.error()) ? fmt(r.score()) + " ± " + fmt(r.error()) : fmt(r.score());
+        return withError(r.score(), r.error());
+    }
+
+    private static String withError(double score, double error) {
+        return Double.isFinite(error) ? fmt(score) + " ± " + fmt(error) : fmt(score);
     }
 
     private static String ratio(Double a, Double b) {

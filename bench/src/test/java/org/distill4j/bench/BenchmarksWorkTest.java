@@ -106,6 +106,25 @@ class BenchmarksWorkTest {
         assertEquals(4L * (3L * 128 * classes + 1), SoftTargetLossBench.streamedBytes(classes));
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void peakFmaDoesTheFlopsItClaimsAndConsumesItsChains(int threads) throws Exception {
+        assertEquals(PeakFmaBench.FLOPS,
+                (long) PeakFmaBench.blocks() * 2 * PeakFmaBench.CHAINS * PeakFmaBench.TRIPS * PeakFmaBench.lanes(),
+                "every invocation does FLOPS flops at " + PeakFmaBench.lanes() + " lanes");
+        PeakFmaBench bench = new PeakFmaBench();
+        bench.threads = threads;
+        bench.setUp();
+        try {
+            // Each chain converges to c / (1 - m) = seed; the sum is finite and positive.
+            float one = bench.oneThread();
+            float split = bench.threads();
+            assertTrue(Float.isFinite(one) && one > 0 && Float.isFinite(split) && split > 0, one + ", " + split);
+        } finally {
+            bench.tearDown();
+        }
+    }
+
     @ParameterizedTest(name = "{0} examples")
     @ValueSource(ints = {1, 1024})
     void inferenceGivesTenLogitsPerExample(int examples) {
