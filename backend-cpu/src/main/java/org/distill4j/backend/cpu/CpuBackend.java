@@ -16,7 +16,7 @@ import org.distill4j.backend.Tensor;
  *
  * <p>Options ({@link BackendConfig}, or system properties {@code distill4j.cpu.*}):
  * {@code cpu.threads} (default: the available processors) bounds the thread pool this instance owns;
- * {@code cpu.simd=false} forces the scalar kernels; {@code cpu.tile=8x3|6x2|auto} forces the gemm's
+ * {@code cpu.simd=false} forces the scalar kernels; {@code cpu.tile=8x3|5x2|auto} forces the gemm's
  * micro-tile (default {@code auto}: from the vector registers, see {@link MicroTile}); {@code cpu.poolMiB} bounds the memory kept
  * for reuse (default: an eighth of the maximum heap; 0 keeps nothing). {@link #close()} stops
  * the threads and drops the kept memory.

@@ -20,11 +20,11 @@ final class MicroKernels {
                     MicroKernel8x3.multiplyRP(kc, ap, aOff, bp, bOff, bStride, out);
                 }
             }
-            case ROWS6_VECTORS2 -> {
+            case ROWS5_VECTORS2 -> {
                 if (depthMajor) {
-                    MicroKernel6x2.multiplyPR(kc, ap, aOff, bp, bOff, bStride, out);
+                    MicroKernel5x2.multiplyPR(kc, ap, aOff, bp, bOff, bStride, out);
                 } else {
-                    MicroKernel6x2.multiplyRP(kc, ap, aOff, bp, bOff, bStride, out);
+                    MicroKernel5x2.multiplyRP(kc, ap, aOff, bp, bOff, bStride, out);
                 }
             }
         }

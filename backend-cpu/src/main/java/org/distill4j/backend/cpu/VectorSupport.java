@@ -48,7 +48,7 @@ final class VectorSupport {
 
     /**
      * What the SIMD kernels run as here, e.g. {@code "Vector API: AVX2, 8 float lanes (256-bit), 16
-     * vector registers; gemm tile 6x2 (6 x 16), B blocks 256 x 768; L1d 32 KiB, L2 1024 KiB (sysfs)"};
+     * vector registers; gemm tile 5x2 (5 x 16), B blocks 256 x 768; L1d 32 KiB, L2 1024 KiB (sysfs)"};
      * {@code forcedTile} (option {@code cpu.tile}) replaces the registers' choice when not null.
      */
     static String describe(MicroTile forcedTile) {

@@ -58,7 +58,7 @@ class GemmTest {
             double[] expected = Reference.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
             double[] scale = Reference.gemmMagnitude(transA, transB, m, n, k, alpha, a, b, beta, c);
             // the scalar kernels (tile null, simd off), and the SIMD gemm with each micro-tile
-            for (MicroTile tile : new MicroTile[] {null, MicroTile.ROWS8_VECTORS3, MicroTile.ROWS6_VECTORS2}) {
+            for (MicroTile tile : new MicroTile[] {null, MicroTile.ROWS8_VECTORS3, MicroTile.ROWS5_VECTORS2}) {
                 boolean simd = tile != null;
                 float[] got = run(simd, 2, tile, transA, transB, m, n, k, alpha, a, b, beta, c);
                 for (int i = 0; i < got.length; i++) {

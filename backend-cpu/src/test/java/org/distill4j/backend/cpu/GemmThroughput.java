@@ -13,6 +13,7 @@ import org.distill4j.backend.Tensor;
  *     -cp core/target/classes:backend-cpu/target/classes:backend-cpu/target/test-classes \
  *     org.distill4j.backend.cpu.GemmThroughput [seconds per shape] [simd] [shape filter]
  * }</pre>
+ * {@code -Ddistill4j.cpu.tile=8x3} or {@code 5x2} forces the micro-tile.
  * Each shape is first run for 2 s (and at least 200 calls) so C2 compiles the kernels. Prints,
  * per shape and thread count, the median, best and worst wall-clock rate of timed batches
  * of about 20 ms, and the rate per CPU-second of the process over all batches (flops divided by
@@ -41,7 +42,8 @@ public final class GemmThroughput {
         };
         System.out.println("simd=" + simd + ", " + Runtime.version() + ", " + seconds + " s per measurement after 2 s of warm-up");
         for (int threads : new int[] {1, 2}) {
-            try (CpuBackend backend = new CpuBackend(threads, simd)) {
+            try (CpuBackend backend = new CpuBackend(threads, simd, 64L << 20,
+                    MicroTile.parse(System.getProperty("distill4j.cpu.tile", "auto")))) {
                 System.out.println(backend.describe());
                 for (Object[] s : shapes) {
                     if (!((String) s[0]).contains(only)) {

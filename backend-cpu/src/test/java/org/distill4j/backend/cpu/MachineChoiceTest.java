@@ -43,7 +43,7 @@ class MachineChoiceTest {
     @Test
     void theTileIsTheLargestWhoseRegistersFit() {
         assertEquals(MicroTile.ROWS8_VECTORS3, MicroTile.forRegisters(32));
-        assertEquals(MicroTile.ROWS6_VECTORS2, MicroTile.forRegisters(16));
+        assertEquals(MicroTile.ROWS5_VECTORS2, MicroTile.forRegisters(16));
         for (MicroTile t : MicroTile.values()) {
             int needed = t.rows * t.vectors + t.vectors + 1;
             int registers = t == MicroTile.ROWS8_VECTORS3 ? 32 : 16;
@@ -53,11 +53,11 @@ class MachineChoiceTest {
 
     @Test
     void theTileOptionNamesItsChoicesWhenWrong() {
-        assertEquals(MicroTile.ROWS6_VECTORS2, MicroTile.parse(" 6X2 "));
+        assertEquals(MicroTile.ROWS5_VECTORS2, MicroTile.parse(" 5X2 "));
         assertEquals(MicroTile.ROWS8_VECTORS3, MicroTile.parse("8x3"));
         assertNull(MicroTile.parse("auto"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MicroTile.parse("4x4"));
-        assertEquals("option distill4j.cpu.tile must be auto, 8x3 or 6x2, found '4x4'", e.getMessage());
+        assertEquals("option distill4j.cpu.tile must be auto, 8x3 or 5x2, found '4x4'", e.getMessage());
     }
 
     @Test
@@ -76,8 +76,8 @@ class MachineChoiceTest {
     void bBlocksFillThreeQuartersOfL2InWholePanels() {
         CacheSizes oneMiB = new CacheSizes(32 << 10, 1 << 20, true);
         assertEquals(768, Blocking.of(MicroTile.ROWS8_VECTORS3, 16, oneMiB).nc());
-        assertEquals(768, Blocking.of(MicroTile.ROWS6_VECTORS2, 8, oneMiB).nc());
-        assertEquals(96, Blocking.of(MicroTile.ROWS6_VECTORS2, 8, oneMiB).mc());
+        assertEquals(768, Blocking.of(MicroTile.ROWS5_VECTORS2, 8, oneMiB).nc());
+        assertEquals(80, Blocking.of(MicroTile.ROWS5_VECTORS2, 8, oneMiB).mc());
         CacheSizes tiny = new CacheSizes(16 << 10, 64 << 10, true);
         assertEquals(2 * 48, Blocking.of(MicroTile.ROWS8_VECTORS3, 16, tiny).nc());
     }

@@ -6,24 +6,24 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 6 x 2-vector micro-kernel ({@link MicroTile#ROWS6_VECTORS2}): 12 accumulators,
- * 2 B vectors and one broadcast of A: 15 of 16 registers. Each element {@code (r, j)} of the tile is
+ * The 5 x 2-vector micro-kernel ({@link MicroTile#ROWS5_VECTORS2}): 10 accumulators, 2 B vectors and
+ * one broadcast of A, 13 of AVX2's 16 registers. Each element {@code (r, j)} of the tile is
  * {@code sum_p A(r, p) * B(p, j)} by one FMA per {@code p} in increasing order, as
  * {@link MicroKernels#reference} computes it. The kernels call nothing that takes a vector, so C2
  * keeps the accumulators in registers (a vector passed to a method C2 does not inline is boxed).
  */
-final class MicroKernel6x2 {
+final class MicroKernel5x2 {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int L = F.length();
     /** Columns of the tile, its row stride in {@code tile}. */
     static final int NR = 2 * L;
 
-    private MicroKernel6x2() {
+    private MicroKernel5x2() {
     }
 
     /**
-     * The 6 x 2L product of an A panel in {@code (p, r)} order (element {@code (r, p)} at
-     * {@code aOff + p * 6 + r}) and a B panel of depth {@code kc} (row {@code p} at {@code bOff + p * bStride}),
+     * The 5 x 2L product of an A panel in {@code (p, r)} order (element {@code (r, p)} at
+     * {@code aOff + p * 5 + r}) and a B panel of depth {@code kc} (row {@code p} at {@code bOff + p * bStride}),
      * written row-major into {@code tile}.
      */
     static void multiplyPR(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride, float[] tile) {
@@ -33,10 +33,9 @@ final class MicroKernel6x2 {
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * bStride;
-            int ai = aOff + p * 6;
+            int ai = aOff + p * 5;
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector a0 = FloatVector.broadcast(F, ap[ai]);
@@ -54,9 +53,6 @@ final class MicroKernel6x2 {
             FloatVector a4 = FloatVector.broadcast(F, ap[ai + 4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
         }
         c00.intoArray(tile, 0 * NR);
         c01.intoArray(tile, 0 * NR + L);
@@ -68,8 +64,6 @@ final class MicroKernel6x2 {
         c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);
         c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
     }
 
     /** {@link #multiplyPR} for an A panel in {@code (r, p)} order: element {@code (r, p)} at {@code aOff + r * KC + p}. */
@@ -80,7 +74,6 @@ final class MicroKernel6x2 {
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * bStride;
             int ai = aOff + p;
@@ -101,9 +94,6 @@ final class MicroKernel6x2 {
             FloatVector a4 = FloatVector.broadcast(F, ap[ai + 4 * KC]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(F, ap[ai + 5 * KC]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
         }
         c00.intoArray(tile, 0 * NR);
         c01.intoArray(tile, 0 * NR + L);
@@ -115,7 +105,5 @@ final class MicroKernel6x2 {
         c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);
         c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
     }
 }
