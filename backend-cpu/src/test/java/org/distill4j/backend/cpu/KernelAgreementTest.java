@@ -49,40 +49,40 @@ class KernelAgreementTest {
             int to = range[1];
             float[] s = x.clone();
             float[] v = x.clone();
-            ScalarKernels.relu(x, s, from, to);
-            VectorKernels.relu(x, v, from, to);
+            ScalarKernels.INSTANCE.relu(x, s, from, to);
+            VectorKernels.INSTANCE.relu(x, v, from, to);
             assertArrayEquals(s, v, "relu");
 
             s = y.clone();
             v = y.clone();
-            ScalarKernels.reluBackward(y, x, s, from, to);
-            VectorKernels.reluBackward(y, x, v, from, to);
+            ScalarKernels.INSTANCE.reluBackward(y, x, s, from, to);
+            VectorKernels.INSTANCE.reluBackward(y, x, v, from, to);
             assertArrayEquals(s, v, "reluBackward");
 
             s = y.clone();
             v = y.clone();
-            ScalarKernels.axpy(-0.3f, x, s, from, to);
-            VectorKernels.axpy(-0.3f, x, v, from, to);
+            ScalarKernels.INSTANCE.axpy(-0.3f, x, s, from, to);
+            VectorKernels.INSTANCE.axpy(-0.3f, x, v, from, to);
             assertArrayEquals(s, v, "axpy");
 
             s = x.clone();
             v = x.clone();
-            ScalarKernels.scale(s, 1.7f, from, to);
-            VectorKernels.scale(v, 1.7f, from, to);
+            ScalarKernels.INSTANCE.scale(s, 1.7f, from, to);
+            VectorKernels.INSTANCE.scale(v, 1.7f, from, to);
             assertArrayEquals(s, v, "scale");
 
             s = new float[size];
             v = new float[size];
-            ScalarKernels.mul(x, y, s, from, to);
-            VectorKernels.mul(x, y, v, from, to);
+            ScalarKernels.INSTANCE.mul(x, y, s, from, to);
+            VectorKernels.INSTANCE.mul(x, y, v, from, to);
             assertArrayEquals(s, v, "mul");
 
             float[] sMask = new float[size];
             float[] vMask = new float[size];
             s = new float[size];
             v = new float[size];
-            ScalarKernels.dropout(x, sMask, s, 0.3f, 77L, from, to);
-            VectorKernels.dropout(x, vMask, v, 0.3f, 77L, from, to);
+            ScalarKernels.INSTANCE.dropout(x, sMask, s, 0.3f, 77L, from, to);
+            VectorKernels.INSTANCE.dropout(x, vMask, v, 0.3f, 77L, from, to);
             assertArrayEquals(sMask, vMask, "dropout mask");
             assertArrayEquals(s, v, "dropout out");
         }
@@ -104,8 +104,8 @@ class KernelAgreementTest {
             float[] wv = w.clone();
             float[] vs = m0.clone();
             float[] vv = m0.clone();
-            ScalarKernels.sgdUpdate(ws, g, vs, 0.1f, 0.9f, 1e-4f, nesterov, 0, size);
-            VectorKernels.sgdUpdate(wv, g, vv, 0.1f, 0.9f, 1e-4f, nesterov, 0, size);
+            ScalarKernels.INSTANCE.sgdUpdate(ws, g, vs, 0.1f, 0.9f, 1e-4f, nesterov, 0, size);
+            VectorKernels.INSTANCE.sgdUpdate(wv, g, vv, 0.1f, 0.9f, 1e-4f, nesterov, 0, size);
             assertArrayEquals(ws, wv, "sgd params");
             assertArrayEquals(vs, vv, "sgd velocity");
         }
@@ -117,8 +117,8 @@ class KernelAgreementTest {
         float[] vv = v0.clone();
         float bc1 = (float) (1 - Math.pow(0.9, 3));
         float bc2 = (float) (1 - Math.pow(0.999, 3));
-        ScalarKernels.adamUpdate(ws, g, ms, vs, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, bc1, bc2, 0, size);
-        VectorKernels.adamUpdate(wv, g, mv, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, bc1, bc2, 0, size);
+        ScalarKernels.INSTANCE.adamUpdate(ws, g, ms, vs, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, bc1, bc2, 0, size);
+        VectorKernels.INSTANCE.adamUpdate(wv, g, mv, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, bc1, bc2, 0, size);
         assertArrayEquals(ws, wv, "adam params");
         assertArrayEquals(ms, mv, "adam m");
         assertArrayEquals(vs, vv, "adam v");
@@ -132,30 +132,30 @@ class KernelAgreementTest {
 
         float[] s = x.clone();
         float[] v = x.clone();
-        ScalarKernels.addRowBias(s, bias, cols, 0, rows);
-        VectorKernels.addRowBias(v, bias, cols, 0, rows);
+        ScalarKernels.INSTANCE.addRowBias(s, bias, cols, 0, rows);
+        VectorKernels.INSTANCE.addRowBias(v, bias, cols, 0, rows);
         assertArrayEquals(s, v, "addRowBias");
 
         s = new float[cols];
         v = new float[cols];
-        ScalarKernels.sumRows(x, s, rows, cols, 0, cols);
-        VectorKernels.sumRows(x, v, rows, cols, 0, cols);
+        ScalarKernels.INSTANCE.sumRows(x, s, rows, cols, 0, cols);
+        VectorKernels.INSTANCE.sumRows(x, v, rows, cols, 0, cols);
         assertArrayEquals(s, v, "sumRows");
 
         int[] as = new int[rows];
         int[] av = new int[rows];
-        ScalarKernels.argmaxRows(x, cols, as, 0, rows);
-        VectorKernels.argmaxRows(x, cols, av, 0, rows);
+        ScalarKernels.INSTANCE.argmaxRows(x, cols, as, 0, rows);
+        VectorKernels.INSTANCE.argmaxRows(x, cols, av, 0, rows);
         assertArrayEquals(as, av, "argmaxRows");
 
         s = x.clone();
         v = x.clone();
-        ScalarKernels.maxNormColumns(s, rows, cols, 0.5f, new double[cols], new float[cols]);
-        VectorKernels.maxNormColumns(v, rows, cols, 0.5f, new double[cols], new float[cols]);
+        ScalarKernels.INSTANCE.maxNormColumns(s, rows, cols, 0.5f, new double[cols], new float[cols]);
+        VectorKernels.INSTANCE.maxNormColumns(v, rows, cols, 0.5f, new double[cols], new float[cols]);
         assertClose(s, v, 1e-6f, "maxNormColumns");
 
-        assertEquals(ScalarKernels.sumSquares(x, 0, x.length), VectorKernels.sumSquares(x, 0, x.length),
-                1e-6 * ScalarKernels.sumSquares(x, 0, x.length), "sumSquares");
+        assertEquals(ScalarKernels.INSTANCE.sumSquares(x, 0, x.length), VectorKernels.INSTANCE.sumSquares(x, 0, x.length),
+                1e-6 * ScalarKernels.INSTANCE.sumSquares(x, 0, x.length), "sumSquares");
     }
 
     @ParameterizedTest(name = "{0}x{1}")
@@ -167,17 +167,17 @@ class KernelAgreementTest {
             for (float temperature : new float[] {1f, 4f, 20f}) {
                 float[] s = new float[z.length];
                 float[] v = new float[z.length];
-                ScalarKernels.softmax(z, temperature, s, cols, 0, rows);
-                VectorKernels.softmax(z, temperature, v, cols, 0, rows);
+                ScalarKernels.INSTANCE.softmax(z, temperature, s, cols, 0, rows);
+                VectorKernels.INSTANCE.softmax(z, temperature, v, cols, 0, rows);
                 assertClose(s, v, 1e-6f, "softmax");
 
-                ScalarKernels.logSoftmax(z, temperature, s, cols, 0, rows);
-                VectorKernels.logSoftmax(z, temperature, v, cols, 0, rows);
+                ScalarKernels.INSTANCE.logSoftmax(z, temperature, s, cols, 0, rows);
+                VectorKernels.INSTANCE.logSoftmax(z, temperature, v, cols, 0, rows);
                 assertCloseRelative(s, v, 2e-6f, "logSoftmax");
 
-                double ks = ScalarKernels.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows);
-                double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows, new float[cols],
-                        new float[VectorKernels.L]);
+                double ks = ScalarKernels.INSTANCE.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows, new float[0]);
+                double kv = VectorKernels.INSTANCE.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows,
+                        new float[VectorKernels.INSTANCE.softTargetScratch(cols)]);
                 assertEquals(ks, kv, 1e-5 * (1 + Math.abs(ks)), "softTargetLoss");
                 assertClose(s, v, 1e-6f, "softTargetLoss gradient");
             }
@@ -187,13 +187,13 @@ class KernelAgreementTest {
             }
             float[] s = new float[z.length];
             float[] v = new float[z.length];
-            double ls = ScalarKernels.crossEntropy(z, labels, 0.5f, s, cols, 0, rows);
-            double lv = VectorKernels.crossEntropy(z, labels, 0.5f, v, cols, 0, rows);
+            double ls = ScalarKernels.INSTANCE.crossEntropy(z, labels, 0.5f, s, cols, 0, rows);
+            double lv = VectorKernels.INSTANCE.crossEntropy(z, labels, 0.5f, v, cols, 0, rows);
             assertEquals(ls, lv, 1e-5 * (1 + Math.abs(ls)), "crossEntropy");
             assertClose(s, v, 1e-6f, "crossEntropy gradient");
 
-            double ms = ScalarKernels.mseLoss(z, t, 0.5f, s, 0, z.length);
-            double mv = VectorKernels.mseLoss(z, t, 0.5f, v, 0, z.length);
+            double ms = ScalarKernels.INSTANCE.mseLoss(z, t, 0.5f, s, 0, z.length);
+            double mv = VectorKernels.INSTANCE.mseLoss(z, t, 0.5f, v, 0, z.length);
             assertEquals(ms, mv, 1e-5 * ms, "mseLoss");
             assertCloseRelative(s, v, 1e-6f, "mseLoss gradient");
         }
@@ -218,18 +218,18 @@ class KernelAgreementTest {
                 for (float temperature : new float[] {0.5f, 4f}) {
                     float[] s = new float[z.length];
                     float[] v = new float[z.length];
-                    double ks = ScalarKernels.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows);
-                    double kv = VectorKernels.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows, new float[cols],
-                        new float[VectorKernels.L]);
+                    double ks = ScalarKernels.INSTANCE.softTargetLoss(z, t, temperature, 0.25f, s, cols, 0, rows, new float[0]);
+                    double kv = VectorKernels.INSTANCE.softTargetLoss(z, t, temperature, 0.25f, v, cols, 0, rows,
+                        new float[VectorKernels.INSTANCE.softTargetScratch(cols)]);
                     if (!(Double.isInfinite(ks) && ks == kv)) {
                         assertEquals(ks, kv, 1e-4 * (1 + Math.abs(ks)), "softTargetLoss");
                     }
                     assertClose(s, v, 1e-6f, "softTargetLoss gradient");
-                    ScalarKernels.softmax(z, temperature, s, cols, 0, rows);
-                    VectorKernels.softmax(z, temperature, v, cols, 0, rows);
+                    ScalarKernels.INSTANCE.softmax(z, temperature, s, cols, 0, rows);
+                    VectorKernels.INSTANCE.softmax(z, temperature, v, cols, 0, rows);
                     assertClose(s, v, 1e-6f, "softmax");
-                    ScalarKernels.logSoftmax(z, temperature, s, cols, 0, rows);
-                    VectorKernels.logSoftmax(z, temperature, v, cols, 0, rows);
+                    ScalarKernels.INSTANCE.logSoftmax(z, temperature, s, cols, 0, rows);
+                    VectorKernels.INSTANCE.logSoftmax(z, temperature, v, cols, 0, rows);
                     assertCloseRelative(s, v, 2e-6f, "logSoftmax");
                 }
             }
