@@ -7,9 +7,10 @@ import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.Tensor;
 
 /**
- * The CPU backend: tensors are heap {@code float[]}s and every op runs on the JVM, with SIMD
- * kernels ({@link VectorKernels}) when the Vector API is usable and the scalar reference kernels
- * ({@link ScalarKernels}) otherwise.
+ * The CPU backend: tensors are heap {@code float[]}s and every op runs on the JVM, through one
+ * {@link Kernels} implementation picked when the backend is built: the SIMD kernels
+ * ({@link VectorKernels}, and {@link Gemm}) when the Vector API is usable, the scalar reference
+ * kernels ({@link ScalarKernels}) otherwise.
  *
  * <p>A closed tensor's array goes to an {@link ArrayPool} for the next tensor of the same size,
  * so a repeated step allocates nothing once it has run.
@@ -32,6 +33,8 @@ public final class CpuBackend extends Backend {
 
     private final int threads;
     private final boolean simd;
+    /** The elementwise and row kernels, picked once by {@link #simd}. */
+    private final Kernels kernels;
     private final WorkerPool pool;
     private final Gemm gemm;
     /** The micro-tile forced by {@code cpu.tile}, or {@code null}. */
@@ -70,6 +73,7 @@ public final class CpuBackend extends Backend {
         }
         this.threads = threads;
         this.simd = simd && VectorSupport.usable();
+        this.kernels = Kernels.of(this.simd);
         this.pool = new WorkerPool(threads);
         this.tile = tile;
         this.gemm = this.simd ? new Gemm(pool, Gemm.forThisMachine(tile), Gemm.SMALL_M) : null;
@@ -225,20 +229,12 @@ public final class CpuBackend extends Backend {
         float[] xs = data(x);
         float[] bs = data(bias);
         int cols = x.cols();
-        if (simd) {
-            VectorKernels.addRowBias(xs, bs, cols, 0, x.rows());
-        } else {
-            ScalarKernels.addRowBias(xs, bs, cols, 0, x.rows());
-        }
+        kernels.addRowBias(xs, bs, cols, 0, x.rows());
     }
 
     @Override
     protected void sumRowsKernel(Tensor x, Tensor out) {
-        if (simd) {
-            VectorKernels.sumRows(data(x), data(out), x.rows(), x.cols(), 0, x.cols());
-        } else {
-            ScalarKernels.sumRows(data(x), data(out), x.rows(), x.cols(), 0, x.cols());
-        }
+        kernels.sumRows(data(x), data(out), x.rows(), x.cols(), 0, x.cols());
     }
 
     // ------------------------------------------------------------------ activations
@@ -247,13 +243,7 @@ public final class CpuBackend extends Backend {
     protected void reluKernel(Tensor x, Tensor out) {
         float[] xs = data(x);
         float[] os = data(out);
-        elementwise(x.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.relu(xs, os, from, to);
-            } else {
-                ScalarKernels.relu(xs, os, from, to);
-            }
-        });
+        elementwise(x.size(), (from, to) -> kernels.relu(xs, os, from, to));
     }
 
     @Override
@@ -261,13 +251,7 @@ public final class CpuBackend extends Backend {
         float[] gs = data(gradOut);
         float[] xs = data(x);
         float[] is = data(gradIn);
-        elementwise(x.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.reluBackward(gs, xs, is, from, to);
-            } else {
-                ScalarKernels.reluBackward(gs, xs, is, from, to);
-            }
-        });
+        elementwise(x.size(), (from, to) -> kernels.reluBackward(gs, xs, is, from, to));
     }
 
     @Override
@@ -275,33 +259,19 @@ public final class CpuBackend extends Backend {
         float[] xs = data(x);
         float[] ms = data(mask);
         float[] os = data(out);
-        elementwise(x.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.dropout(xs, ms, os, p, seed, from, to);
-            } else {
-                ScalarKernels.dropout(xs, ms, os, p, seed, from, to);
-            }
-        });
+        elementwise(x.size(), (from, to) -> kernels.dropout(xs, ms, os, p, seed, from, to));
     }
 
     // ------------------------------------------------------------------ softmax family
 
     @Override
     protected void softmaxKernel(Tensor logits, float temperature, Tensor out) {
-        if (simd) {
-            VectorKernels.softmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
-        } else {
-            ScalarKernels.softmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
-        }
+        kernels.softmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
     }
 
     @Override
     protected void logSoftmaxKernel(Tensor logits, float temperature, Tensor out) {
-        if (simd) {
-            VectorKernels.logSoftmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
-        } else {
-            ScalarKernels.logSoftmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
-        }
+        kernels.logSoftmax(data(logits), temperature, data(out), logits.cols(), 0, logits.rows());
     }
 
     // ------------------------------------------------------------------ losses
@@ -310,9 +280,7 @@ public final class CpuBackend extends Backend {
     protected void crossEntropyKernel(Tensor logits, Tensor labels, float weight, Tensor grad, Tensor loss) {
         int n = logits.rows();
         float gradScale = weight / n;
-        double sum = simd
-                ? VectorKernels.crossEntropy(data(logits), data(labels), gradScale, data(grad), logits.cols(), 0, n)
-                : ScalarKernels.crossEntropy(data(logits), data(labels), gradScale, data(grad), logits.cols(), 0, n);
+        double sum = kernels.crossEntropy(data(logits), data(labels), gradScale, data(grad), logits.cols(), 0, n);
         data(loss)[0] = (float) (sum / n);
     }
 
@@ -350,14 +318,11 @@ public final class CpuBackend extends Backend {
      */
     private double softTargetRows(float[] s, float[] t, float temperature, float gradScale, float[] grad,
                                   int cols, int from, int to, double[] rowKl) {
-        float[] teacherExp = simd ? arrays.take(cols) : null;
-        float[] lanes = simd ? arrays.take(VectorKernels.lanes()) : null;
+        float[] scratch = arrays.take(kernels.softTargetScratch(cols));
         try {
             double kl = 0;
             for (int r = from; r < to; r++) {
-                double term = simd
-                        ? VectorKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, teacherExp, lanes)
-                        : ScalarKernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1);
+                double term = kernels.softTargetLoss(s, t, temperature, gradScale, grad, cols, r, r + 1, scratch);
                 if (rowKl != null) {
                     rowKl[r] = term;
                 } else {
@@ -366,10 +331,7 @@ public final class CpuBackend extends Backend {
             }
             return kl;
         } finally {
-            if (simd) {
-                arrays.give(teacherExp);
-                arrays.give(lanes);
-            }
+            arrays.give(scratch);
         }
     }
 
@@ -377,9 +339,7 @@ public final class CpuBackend extends Backend {
     protected void mseLossKernel(Tensor a, Tensor b, float weight, Tensor grad, Tensor loss) {
         int n = a.rows();
         float gradScale = weight / n;
-        double sum = simd
-                ? VectorKernels.mseLoss(data(a), data(b), gradScale, data(grad), 0, a.size())
-                : ScalarKernels.mseLoss(data(a), data(b), gradScale, data(grad), 0, a.size());
+        double sum = kernels.mseLoss(data(a), data(b), gradScale, data(grad), 0, a.size());
         data(loss)[0] = (float) (sum / (2.0 * n));
     }
 
@@ -391,13 +351,8 @@ public final class CpuBackend extends Backend {
         float[] ps = data(param);
         float[] gs = data(grad);
         float[] vs = data(velocity);
-        elementwise(param.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, nesterov, from, to);
-            } else {
-                ScalarKernels.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, nesterov, from, to);
-            }
-        });
+        elementwise(param.size(),
+                (from, to) -> kernels.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, nesterov, from, to));
     }
 
     @Override
@@ -409,13 +364,8 @@ public final class CpuBackend extends Backend {
         float[] gs = data(grad);
         float[] ms = data(m);
         float[] vs = data(v);
-        elementwise(param.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.adamUpdate(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, bc1, bc2, from, to);
-            } else {
-                ScalarKernels.adamUpdate(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, bc1, bc2, from, to);
-            }
-        });
+        elementwise(param.size(),
+                (from, to) -> kernels.adamUpdate(ps, gs, ms, vs, lr, beta1, beta2, eps, weightDecay, bc1, bc2, from, to));
     }
 
     @Override
@@ -427,11 +377,7 @@ public final class CpuBackend extends Backend {
         }
         float[] scratch = arrays.take(cols);
         try {
-            if (simd) {
-                VectorKernels.maxNormColumns(data(weights), weights.rows(), cols, maxNorm, sq, scratch);
-            } else {
-                ScalarKernels.maxNormColumns(data(weights), weights.rows(), cols, maxNorm, sq, scratch);
-            }
+            kernels.maxNormColumns(data(weights), weights.rows(), cols, maxNorm, sq, scratch);
         } finally {
             arrays.give(scratch);
             columnSums.set(sq);
@@ -442,49 +388,33 @@ public final class CpuBackend extends Backend {
 
     @Override
     protected void argmaxRowsKernel(Tensor x, int[] out) {
-        if (simd) {
-            VectorKernels.argmaxRows(data(x), x.cols(), out, 0, x.rows());
-        } else {
-            ScalarKernels.argmaxRows(data(x), x.cols(), out, 0, x.rows());
-        }
+        kernels.argmaxRows(data(x), x.cols(), out, 0, x.rows());
     }
 
     @Override
     protected void fillKernel(Tensor x, float value) {
         float[] xs = data(x);
-        elementwise(x.size(), (from, to) -> ScalarKernels.fill(xs, value, from, to));
+        elementwise(x.size(), (from, to) -> kernels.fill(xs, value, from, to));
     }
 
     @Override
     protected void copyKernel(Tensor src, Tensor dst) {
         float[] ss = data(src);
         float[] ds = data(dst);
-        elementwise(src.size(), (from, to) -> ScalarKernels.copy(ss, ds, from, to));
+        elementwise(src.size(), (from, to) -> kernels.copy(ss, ds, from, to));
     }
 
     @Override
     protected void axpyKernel(float alpha, Tensor x, Tensor y) {
         float[] xs = data(x);
         float[] ys = data(y);
-        elementwise(x.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.axpy(alpha, xs, ys, from, to);
-            } else {
-                ScalarKernels.axpy(alpha, xs, ys, from, to);
-            }
-        });
+        elementwise(x.size(), (from, to) -> kernels.axpy(alpha, xs, ys, from, to));
     }
 
     @Override
     protected void scaleKernel(Tensor x, float s) {
         float[] xs = data(x);
-        elementwise(x.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.scale(xs, s, from, to);
-            } else {
-                ScalarKernels.scale(xs, s, from, to);
-            }
-        });
+        elementwise(x.size(), (from, to) -> kernels.scale(xs, s, from, to));
     }
 
     @Override
@@ -492,17 +422,11 @@ public final class CpuBackend extends Backend {
         float[] as = data(a);
         float[] bs = data(b);
         float[] os = data(out);
-        elementwise(a.size(), (from, to) -> {
-            if (simd) {
-                VectorKernels.mul(as, bs, os, from, to);
-            } else {
-                ScalarKernels.mul(as, bs, os, from, to);
-            }
-        });
+        elementwise(a.size(), (from, to) -> kernels.mul(as, bs, os, from, to));
     }
 
     @Override
     protected double sumSquaresKernel(Tensor x) {
-        return simd ? VectorKernels.sumSquares(data(x), 0, x.size()) : ScalarKernels.sumSquares(data(x), 0, x.size());
+        return kernels.sumSquares(data(x), 0, x.size());
     }
 }

@@ -3,16 +3,15 @@ package org.distill4j.backend.cpu;
 import org.distill4j.backend.DropoutRng;
 
 /**
- * The reference kernels of the CPU backend: plain loops over {@code float[]} storage, with
- * float64 accumulation where sums matter (softmax normalisers, losses, norms).
- *
- * <p>{@link VectorKernels} has a method of the same signature for each of these; the backend
- * runs these instead when SIMD is off ({@code cpu.simd=false}) or the Vector API is missing.
- * Matrices are row-major with {@code cols} columns; elementwise kernels work on the index range
- * {@code [from, to)} and row kernels on the rows {@code [rowFrom, rowTo)}, so a caller may split
- * the work. Loss kernels return the sum of their rows' unnormalised losses.
+ * The reference {@link Kernels} of the CPU backend: plain loops over {@code float[]} storage, with
+ * float64 accumulation where sums matter (softmax normalisers, losses, norms). The backend runs
+ * these when SIMD is off ({@code cpu.simd=false}) or the Vector API is missing, and
+ * {@link VectorKernels} falls back to them for tails and degenerate rows.
  */
-final class ScalarKernels {
+final class ScalarKernels implements Kernels {
+    /** The one instance; it holds no state. */
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
     private ScalarKernels() {
     }
 
@@ -50,8 +49,8 @@ final class ScalarKernels {
         }
     }
 
-    /** {@code x[i][j] += bias[j]} for rows {@code [rowFrom, rowTo)}. */
-    static void addRowBias(float[] x, float[] bias, int cols, int rowFrom, int rowTo) {
+    @Override
+    public void addRowBias(float[] x, float[] bias, int cols, int rowFrom, int rowTo) {
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             for (int j = 0; j < cols; j++) {
@@ -60,8 +59,8 @@ final class ScalarKernels {
         }
     }
 
-    /** {@code out[j] = sum_i x[i][j]} over all {@code rows}, for columns {@code [colFrom, colTo)}. */
-    static void sumRows(float[] x, float[] out, int rows, int cols, int colFrom, int colTo) {
+    @Override
+    public void sumRows(float[] x, float[] out, int rows, int cols, int colFrom, int colTo) {
         for (int j = colFrom; j < colTo; j++) {
             out[j] = 0f;
         }
@@ -75,21 +74,22 @@ final class ScalarKernels {
 
     // ------------------------------------------------------------------ activations
 
-    /** {@code max(x, 0)} with Java's {@link Math#max}: NaN stays NaN, -0 becomes 0. */
-    static void relu(float[] x, float[] out, int from, int to) {
+    @Override
+    public void relu(float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             out[i] = Math.max(x[i], 0f);
         }
     }
 
-    static void reluBackward(float[] gradOut, float[] x, float[] gradIn, int from, int to) {
+    @Override
+    public void reluBackward(float[] gradOut, float[] x, float[] gradIn, int from, int to) {
         for (int i = from; i < to; i++) {
             gradIn[i] = x[i] > 0f ? gradOut[i] : 0f;
         }
     }
 
-    /** Inverted dropout; the mask depends only on {@code seed} and the element index. */
-    static void dropout(float[] x, float[] mask, float[] out, float p, long seed, int from, int to) {
+    @Override
+    public void dropout(float[] x, float[] mask, float[] out, float p, long seed, int from, int to) {
         float keepScale = 1f / (1f - p);
         for (int i = from; i < to; i++) {
             float m = DropoutRng.uniform(seed, i) >= p ? keepScale : 0f;
@@ -126,8 +126,8 @@ final class ScalarKernels {
         return s;
     }
 
-    /** Softmax per row; a row of all {@code -inf} gives the uniform distribution. */
-    static void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+    @Override
+    public void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
         double t = temperature;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
@@ -139,8 +139,8 @@ final class ScalarKernels {
         }
     }
 
-    /** Log-softmax per row; a row of all {@code -inf} gives {@code -log(cols)}. */
-    static void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+    @Override
+    public void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
         double t = temperature;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
@@ -154,11 +154,8 @@ final class ScalarKernels {
 
     // ------------------------------------------------------------------ losses
 
-    /**
-     * Cross-entropy rows: returns {@code sum over labelled rows of -log softmax(z)[y]} and writes
-     * {@code gradScale * (softmax(z) - onehot(y))} (zero for unlabelled rows, label {@code < 0}).
-     */
-    static double crossEntropy(float[] z, float[] labels, float gradScale, float[] grad, int cols,
+    @Override
+    public double crossEntropy(float[] z, float[] labels, float gradScale, float[] grad, int cols,
                                int rowFrom, int rowTo) {
         double loss = 0;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -182,12 +179,15 @@ final class ScalarKernels {
         return loss;
     }
 
-    /**
-     * Soft-target rows: returns {@code sum_i KL(p_i || q_i)} with {@code p = softmax(teacher/T)},
-     * {@code q = softmax(student/T)} ({@code 0 * log 0 = 0}) and writes {@code gradScale * (q - p)}.
-     */
-    static double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
-                                 float[] grad, int cols, int rowFrom, int rowTo) {
+    /** None: the scalar kernel computes each exponential where it is used. */
+    @Override
+    public int softTargetScratch(int cols) {
+        return 0;
+    }
+
+    @Override
+    public double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
+                                 float[] grad, int cols, int rowFrom, int rowTo, float[] scratch) {
         double t = temperature;
         double kl = 0;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -212,8 +212,8 @@ final class ScalarKernels {
         return kl;
     }
 
-    /** Returns {@code sum (a - b)^2} over {@code [from, to)} and writes {@code gradScale * (a - b)}. */
-    static double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
+    @Override
+    public double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             double d = (double) a[i] - b[i];
@@ -225,7 +225,8 @@ final class ScalarKernels {
 
     // ------------------------------------------------------------------ optimiser updates
 
-    static void sgdUpdate(float[] param, float[] grad, float[] velocity, float lr, float momentum,
+    @Override
+    public void sgdUpdate(float[] param, float[] grad, float[] velocity, float lr, float momentum,
                           float weightDecay, boolean nesterov, int from, int to) {
         for (int i = from; i < to; i++) {
             float g = grad[i] + weightDecay * param[i];
@@ -235,8 +236,8 @@ final class ScalarKernels {
         }
     }
 
-    /** Adam; {@code bc1 = 1 - beta1^step} and {@code bc2 = 1 - beta2^step} are the bias corrections. */
-    static void adamUpdate(float[] param, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
+    @Override
+    public void adamUpdate(float[] param, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
                            float eps, float weightDecay, float bc1, float bc2, int from, int to) {
         float oneMinusB1 = 1f - beta1;
         float oneMinusB2 = 1f - beta2;
@@ -250,11 +251,9 @@ final class ScalarKernels {
         }
     }
 
-    /**
-     * Scales each column of a {@code rows x cols} matrix whose L2 norm exceeds {@code maxNorm} to
-     * that norm; {@code sq} and {@code factor} are scratch of at least {@code cols} elements.
-     */
-    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm, double[] sq, float[] factor) {
+    /** Column sums of squares in float64, then one scale factor per column in {@code factor}. */
+    @Override
+    public void maxNormColumns(float[] w, int rows, int cols, float maxNorm, double[] sq, float[] factor) {
         java.util.Arrays.fill(sq, 0, cols, 0.0);
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
@@ -277,8 +276,8 @@ final class ScalarKernels {
 
     // ------------------------------------------------------------------ reductions and elementwise
 
-    /** Index of the row's largest value, the first on ties; a NaN counts as largest (the first NaN wins). */
-    static void argmaxRows(float[] x, int cols, int[] out, int rowFrom, int rowTo) {
+    @Override
+    public void argmaxRows(float[] x, int cols, int[] out, int rowFrom, int rowTo) {
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             int best = 0;
@@ -294,35 +293,41 @@ final class ScalarKernels {
         }
     }
 
-    static void fill(float[] x, float value, int from, int to) {
+    @Override
+    public void fill(float[] x, float value, int from, int to) {
         for (int i = from; i < to; i++) {
             x[i] = value;
         }
     }
 
-    static void copy(float[] src, float[] dst, int from, int to) {
+    @Override
+    public void copy(float[] src, float[] dst, int from, int to) {
         System.arraycopy(src, from, dst, from, to - from);
     }
 
-    static void axpy(float alpha, float[] x, float[] y, int from, int to) {
+    @Override
+    public void axpy(float alpha, float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
             y[i] += alpha * x[i];
         }
     }
 
-    static void scale(float[] x, float s, int from, int to) {
+    @Override
+    public void scale(float[] x, float s, int from, int to) {
         for (int i = from; i < to; i++) {
             x[i] *= s;
         }
     }
 
-    static void mul(float[] a, float[] b, float[] out, int from, int to) {
+    @Override
+    public void mul(float[] a, float[] b, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             out[i] = a[i] * b[i];
         }
     }
 
-    static double sumSquares(float[] x, int from, int to) {
+    @Override
+    public double sumSquares(float[] x, int from, int to) {
         double s = 0;
         for (int i = from; i < to; i++) {
             double v = x[i];

@@ -20,15 +20,19 @@ import jdk.incubator.vector.VectorSpecies;
 import org.distill4j.backend.DropoutRng;
 
 /**
- * SIMD versions of {@link ScalarKernels}, one method of the same signature and contract each,
- * with the Vector API's preferred species, FMA where it pays and scalar tails (masked tails for
- * row kernels, whose rows are often shorter than a vector).
+ * The SIMD {@link Kernels}: the Vector API's preferred species, FMA where it pays and scalar
+ * tails (masked tails for row kernels, whose rows are often shorter than a vector). Its static
+ * members ({@link #F}, {@link #L}, {@link #sumLanes}, {@link #expOfNonPositive}) serve {@link Gemm}
+ * and the tests too.
  *
- * <p>Elementwise kernels apply the same float operations in the same order as the scalar ones,
- * so they agree bit for bit. Softmax-family kernels work in float with per-row constants in
- * float64; loss sums are float64 across rows and short chunks.
+ * <p>Elementwise kernels apply the same float operations in the same order as
+ * {@link ScalarKernels}, so they agree bit for bit. Softmax-family kernels work in float with
+ * per-row constants in float64; loss sums are float64 across rows and short chunks.
  */
-final class VectorKernels {
+final class VectorKernels implements Kernels {
+    /** The one instance; it holds no state. Touching it loads the Vector API. */
+    static final VectorKernels INSTANCE = new VectorKernels();
+    private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int L = F.length();
     static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
@@ -116,7 +120,8 @@ final class VectorKernels {
 
     // ------------------------------------------------------------------ linear algebra
 
-    static void addRowBias(float[] x, float[] bias, int cols, int rowFrom, int rowTo) {
+    @Override
+    public void addRowBias(float[] x, float[] bias, int cols, int rowFrom, int rowTo) {
         int upper = F.loopBound(cols);
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
@@ -131,7 +136,8 @@ final class VectorKernels {
     }
 
     /** Sums each column top to bottom, in the scalar kernel's order, four vectors of columns at a time. */
-    static void sumRows(float[] x, float[] out, int rows, int cols, int colFrom, int colTo) {
+    @Override
+    public void sumRows(float[] x, float[] out, int rows, int cols, int colFrom, int colTo) {
         int j = colFrom;
         for (; j + 4 * L <= colTo; j += 4 * L) {
             FloatVector s0 = FloatVector.zero(F);
@@ -162,7 +168,8 @@ final class VectorKernels {
 
     // ------------------------------------------------------------------ activations
 
-    static void relu(float[] x, float[] out, int from, int to) {
+    @Override
+    public void relu(float[] x, float[] out, int from, int to) {
         int i = from;
         for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
             FloatVector.fromArray(F, x, i).max(0f).intoArray(out, i);
@@ -172,7 +179,8 @@ final class VectorKernels {
         }
     }
 
-    static void reluBackward(float[] gradOut, float[] x, float[] gradIn, int from, int to) {
+    @Override
+    public void reluBackward(float[] gradOut, float[] x, float[] gradIn, int from, int to) {
         FloatVector zero = FloatVector.zero(F);
         int i = from;
         for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
@@ -185,7 +193,8 @@ final class VectorKernels {
     }
 
     /** Inverted dropout with {@link DropoutRng}'s SplitMix64 evaluated in long lanes. */
-    static void dropout(float[] x, float[] mask, float[] out, float p, long seed, int from, int to) {
+    @Override
+    public void dropout(float[] x, float[] mask, float[] out, float p, long seed, int from, int to) {
         float keepScale = 1f / (1f - p);
         int n = LS.length();
         LongVector iota = LongVector.zero(LS).addIndex(1);
@@ -201,7 +210,7 @@ final class VectorKernels {
             m.intoArray(mask, i);
             FloatVector.fromArray(FL, x, i).mul(m).intoArray(out, i);
         }
-        ScalarKernels.dropout(x, mask, out, p, seed, i, to);
+        SCALAR.dropout(x, mask, out, p, seed, i, to);
     }
 
     // ------------------------------------------------------------------ softmax family
@@ -280,14 +289,15 @@ final class VectorKernels {
         }
     }
 
-    static void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+    @Override
+    public void softmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
         float[] lanes = new float[L];
         float invT = 1f / temperature;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             float m = rowMax(z, off, cols);
             if (m == Float.NEGATIVE_INFINITY) {
-                ScalarKernels.softmax(z, temperature, out, cols, r, r + 1);
+                SCALAR.softmax(z, temperature, out, cols, r, r + 1);
                 continue;
             }
             double s = expInto(z, off, cols, m, invT, out, off, lanes);
@@ -295,14 +305,15 @@ final class VectorKernels {
         }
     }
 
-    static void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
+    @Override
+    public void logSoftmax(float[] z, float temperature, float[] out, int cols, int rowFrom, int rowTo) {
         float[] lanes = new float[L];
         float invT = 1f / temperature;
         for (int r = rowFrom; r < rowTo; r++) {
             int off = r * cols;
             float m = rowMax(z, off, cols);
             if (m == Float.NEGATIVE_INFINITY) {
-                ScalarKernels.logSoftmax(z, temperature, out, cols, r, r + 1);
+                SCALAR.logSoftmax(z, temperature, out, cols, r, r + 1);
                 continue;
             }
             float logSum = (float) Math.log(expSum(z, off, cols, m, invT, lanes));
@@ -319,7 +330,8 @@ final class VectorKernels {
 
     // ------------------------------------------------------------------ losses
 
-    static double crossEntropy(float[] z, float[] labels, float gradScale, float[] grad, int cols,
+    @Override
+    public double crossEntropy(float[] z, float[] labels, float gradScale, float[] grad, int cols,
                                int rowFrom, int rowTo) {
         float[] lanes = new float[L];
         double loss = 0;
@@ -333,7 +345,7 @@ final class VectorKernels {
             int y = (int) label;
             float m = rowMax(z, off, cols);
             if (m == Float.NEGATIVE_INFINITY) {
-                loss += ScalarKernels.crossEntropy(z, labels, gradScale, grad, cols, r, r + 1);
+                loss += SCALAR.crossEntropy(z, labels, gradScale, grad, cols, r, r + 1);
                 continue;
             }
             double s = expInto(z, off, cols, m, 1f, grad, off, lanes);
@@ -344,17 +356,24 @@ final class VectorKernels {
         return loss;
     }
 
+    /** {@link #L} floats for lane sums, then a row of the teacher's exponentials. */
+    @Override
+    public int softTargetScratch(int cols) {
+        return L + cols;
+    }
+
     /**
      * Soft-target rows, fused: the row maxima, then the exponentials and their sums (the student's
-     * kept in {@code grad}, the teacher's in {@code teacherExp}, at least {@code cols} long; {@code lanes}
-     * is scratch of {@link #L}), then
-     * one pass for the KL terms and the gradient; so each logit's exponential is computed once.
+     * kept in {@code grad}, the teacher's in {@code scratch} after its first {@link #L} floats, which
+     * take the lane sums), then one pass for the KL terms and the gradient; so each logit's
+     * exponential is computed once.
      * The log-ratio is formed as {@code ((t - mt) - (s - ms)) / T + (log sumS - log sumT)}, which
      * cannot overflow for logits near {@code -Float.MAX_VALUE}. Rows that are all {@code -inf} go
      * to the scalar kernel (uniform distributions).
      */
-    static double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
-                                 float[] grad, int cols, int rowFrom, int rowTo, float[] teacherExp, float[] lanes) {
+    @Override
+    public double softTargetLoss(float[] student, float[] teacher, float temperature, float gradScale,
+                                 float[] grad, int cols, int rowFrom, int rowTo, float[] scratch) {
         float invT = 1f / temperature;
         double kl = 0;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -362,32 +381,33 @@ final class VectorKernels {
             float ms = rowMax(student, off, cols);
             float mt = rowMax(teacher, off, cols);
             if (ms == Float.NEGATIVE_INFINITY || mt == Float.NEGATIVE_INFINITY) {
-                kl += ScalarKernels.softTargetLoss(student, teacher, temperature, gradScale, grad, cols, r, r + 1);
+                kl += SCALAR.softTargetLoss(student, teacher, temperature, gradScale, grad, cols, r, r + 1, scratch);
                 continue;
             }
-            double sumS = expInto(student, off, cols, ms, invT, grad, off, lanes);
-            double sumT = expInto(teacher, off, cols, mt, invT, teacherExp, 0, lanes);
-            kl += klAndGradient(student, teacher, teacherExp, grad, off, cols, ms, mt, invT, (float) (1.0 / sumS),
-                    (float) (1.0 / sumT), (float) (Math.log(sumS) - Math.log(sumT)), gradScale, lanes);
+            double sumS = expInto(student, off, cols, ms, invT, grad, off, scratch);
+            double sumT = expInto(teacher, off, cols, mt, invT, scratch, L, scratch);
+            kl += klAndGradient(student, teacher, scratch, grad, off, cols, ms, mt, invT, (float) (1.0 / sumS),
+                    (float) (1.0 / sumT), (float) (Math.log(sumS) - Math.log(sumT)), gradScale);
         }
         return kl;
     }
 
     /**
      * One soft-target row after the sums: {@code grad} holds the student's exponentials on entry
-     * and {@code gradScale * (q - p)} on exit, {@code teacherExp} the teacher's exponentials;
+     * and {@code gradScale * (q - p)} on exit, {@code scratch} the teacher's exponentials from
+     * {@code scratch[L]} on (its first {@link #L} floats take the lane sum);
      * returns {@code sum_j p_j log(p_j / q_j)} over {@code p_j != 0}.
      */
-    private static double klAndGradient(float[] student, float[] teacher, float[] teacherExp, float[] grad,
+    private static double klAndGradient(float[] student, float[] teacher, float[] scratch, float[] grad,
                                         int off, int cols,
                                         float ms, float mt, float invT, float invSumS, float invSumT,
-                                        float logRatio, float gradScale, float[] lanes) {
+                                        float logRatio, float gradScale) {
         FloatVector kl = FloatVector.zero(F);
         int j = 0;
         for (int upper = F.loopBound(cols); j < upper; j += L) {
             FloatVector t = FloatVector.fromArray(F, teacher, off + j);
             FloatVector s = FloatVector.fromArray(F, student, off + j);
-            FloatVector p = FloatVector.fromArray(F, teacherExp, j).mul(invSumT);
+            FloatVector p = FloatVector.fromArray(F, scratch, L + j).mul(invSumT);
             FloatVector q = FloatVector.fromArray(F, grad, off + j).mul(invSumS);
             FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
             kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f));
@@ -397,17 +417,18 @@ final class VectorKernels {
             VectorMask<Float> live = F.indexInRange(j, cols);
             FloatVector t = FloatVector.fromArray(F, teacher, off + j, live);
             FloatVector s = FloatVector.fromArray(F, student, off + j, live);
-            FloatVector p = FloatVector.fromArray(F, teacherExp, j, live).mul(invSumT);
+            FloatVector p = FloatVector.fromArray(F, scratch, L + j, live).mul(invSumT);
             FloatVector q = FloatVector.fromArray(F, grad, off + j, live).mul(invSumS);
             FloatVector logPOverQ = t.sub(mt).sub(s.sub(ms)).fma(invT, logRatio);
             kl = kl.blend(p.fma(logPOverQ, kl), p.compare(NE, 0f).and(live));
             q.sub(p).mul(gradScale).intoArray(grad, off + j, live);
         }
-        kl.intoArray(lanes, 0);
-        return sumLanes(lanes, 0);
+        kl.intoArray(scratch, 0);
+        return sumLanes(scratch, 0);
     }
 
-    static double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
+    @Override
+    public double mseLoss(float[] a, float[] b, float gradScale, float[] grad, int from, int to) {
         float[] lanes = new float[L];
         double sum = 0;
         int i = from;
@@ -432,7 +453,8 @@ final class VectorKernels {
 
     // ------------------------------------------------------------------ optimiser updates
 
-    static void sgdUpdate(float[] param, float[] grad, float[] velocity, float lr, float momentum,
+    @Override
+    public void sgdUpdate(float[] param, float[] grad, float[] velocity, float lr, float momentum,
                           float weightDecay, boolean nesterov, int from, int to) {
         int i = from;
         for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
@@ -443,10 +465,11 @@ final class VectorKernels {
             FloatVector step = nesterov ? g.add(v.mul(momentum)) : v;
             w.sub(step.mul(lr)).intoArray(param, i);
         }
-        ScalarKernels.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay, nesterov, i, to);
+        SCALAR.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay, nesterov, i, to);
     }
 
-    static void adamUpdate(float[] param, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
+    @Override
+    public void adamUpdate(float[] param, float[] grad, float[] m, float[] v, float lr, float beta1, float beta2,
                            float eps, float weightDecay, float bc1, float bc2, int from, int to) {
         float oneMinusB1 = 1f - beta1;
         float oneMinusB2 = 1f - beta2;
@@ -461,14 +484,15 @@ final class VectorKernels {
             FloatVector denom = vi.div(bc2).sqrt().add(eps);
             w.sub(mi.div(bc1).mul(lr).div(denom)).intoArray(param, i);
         }
-        ScalarKernels.adamUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2, i, to);
+        SCALAR.adamUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2, i, to);
     }
 
     /**
      * Column norms from float partial sums over at most 64 rows, combined in float64;
      * {@code sq} and {@code partial} are scratch of at least {@code cols} elements.
      */
-    static void maxNormColumns(float[] w, int rows, int cols, float maxNorm, double[] sq, float[] partial) {
+    @Override
+    public void maxNormColumns(float[] w, int rows, int cols, float maxNorm, double[] sq, float[] partial) {
         java.util.Arrays.fill(sq, 0, cols, 0.0);
         int upper = F.loopBound(cols);
         for (int r0 = 0; r0 < rows; r0 += 64) {
@@ -515,9 +539,10 @@ final class VectorKernels {
     // ------------------------------------------------------------------ reductions and elementwise
 
     /** Finds the row maximum with vectors, then its first position (or the first NaN); short rows go scalar. */
-    static void argmaxRows(float[] x, int cols, int[] out, int rowFrom, int rowTo) {
+    @Override
+    public void argmaxRows(float[] x, int cols, int[] out, int rowFrom, int rowTo) {
         if (cols < 2 * L) {
-            ScalarKernels.argmaxRows(x, cols, out, rowFrom, rowTo);
+            SCALAR.argmaxRows(x, cols, out, rowFrom, rowTo);
             return;
         }
         for (int r = rowFrom; r < rowTo; r++) {
@@ -535,39 +560,45 @@ final class VectorKernels {
         }
     }
 
-    static void fill(float[] x, float value, int from, int to) {
+    @Override
+    public void fill(float[] x, float value, int from, int to) {
         java.util.Arrays.fill(x, from, to, value);
     }
 
-    static void copy(float[] src, float[] dst, int from, int to) {
+    @Override
+    public void copy(float[] src, float[] dst, int from, int to) {
         System.arraycopy(src, from, dst, from, to - from);
     }
 
-    static void axpy(float alpha, float[] x, float[] y, int from, int to) {
+    @Override
+    public void axpy(float alpha, float[] x, float[] y, int from, int to) {
         int i = from;
         for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
             FloatVector.fromArray(F, y, i).add(FloatVector.fromArray(F, x, i).mul(alpha)).intoArray(y, i);
         }
-        ScalarKernels.axpy(alpha, x, y, i, to);
+        SCALAR.axpy(alpha, x, y, i, to);
     }
 
-    static void scale(float[] x, float s, int from, int to) {
+    @Override
+    public void scale(float[] x, float s, int from, int to) {
         int i = from;
         for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
             FloatVector.fromArray(F, x, i).mul(s).intoArray(x, i);
         }
-        ScalarKernels.scale(x, s, i, to);
+        SCALAR.scale(x, s, i, to);
     }
 
-    static void mul(float[] a, float[] b, float[] out, int from, int to) {
+    @Override
+    public void mul(float[] a, float[] b, float[] out, int from, int to) {
         int i = from;
         for (int upper = from + F.loopBound(to - from); i < upper; i += L) {
             FloatVector.fromArray(F, a, i).mul(FloatVector.fromArray(F, b, i)).intoArray(out, i);
         }
-        ScalarKernels.mul(a, b, out, i, to);
+        SCALAR.mul(a, b, out, i, to);
     }
 
-    static double sumSquares(float[] x, int from, int to) {
+    @Override
+    public double sumSquares(float[] x, int from, int to) {
         float[] lanes = new float[L];
         double sum = 0;
         int i = from;
@@ -581,6 +612,6 @@ final class VectorKernels {
             acc.intoArray(lanes, 0);
             sum += sumLanes(lanes, 0);
         }
-        return sum + ScalarKernels.sumSquares(x, i, to);
+        return sum + SCALAR.sumSquares(x, i, to);
     }
 }
