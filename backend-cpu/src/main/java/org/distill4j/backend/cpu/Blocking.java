@@ -27,6 +27,15 @@ record Blocking(MicroTile tile, int lanes, int mc, int nc) {
         return new Blocking(tile, lanes, 16 * tile.rows, panels * nr);
     }
 
+    /**
+     * The blocking for this JVM at {@code lanes} lanes: the tile from its vector registers
+     * ({@link VectorMachine#detect}), or {@code tile} when not null, and blocks from its caches.
+     */
+    static Blocking forThisMachine(MicroTile tile, int lanes) {
+        MicroTile chosen = tile != null ? tile : MicroTile.forRegisters(VectorMachine.detect(lanes).registers());
+        return of(chosen, lanes, CacheSizes.detect());
+    }
+
     /** Rows of a micro-tile. */
     int mr() {
         return tile.rows;

@@ -13,9 +13,14 @@ import java.util.Locale;
 record CacheSizes(int l1Bytes, int l2Bytes, boolean measured) {
     static final CacheSizes DEFAULT = new CacheSizes(32 << 10, 512 << 10, false);
 
+    /** Read once, when a backend first asks. */
+    private static final class Detected {
+        static final CacheSizes SIZES = read(Path.of("/sys/devices/system/cpu/cpu0/cache"));
+    }
+
     /** This machine's, or {@link #DEFAULT}. */
     static CacheSizes detect() {
-        return read(Path.of("/sys/devices/system/cpu/cpu0/cache"));
+        return Detected.SIZES;
     }
 
     /** The sizes under a sysfs cache directory ({@code index0 .. indexN}, each with {@code level}, {@code type}, {@code size}). */

@@ -76,7 +76,7 @@ public final class CpuBackend extends Backend {
         this.kernels = Kernels.of(this.simd);
         this.pool = new WorkerPool(threads);
         this.tile = tile;
-        this.gemm = this.simd ? new Gemm(pool, Gemm.forThisMachine(tile), Gemm.SMALL_M) : null;
+        this.gemm = this.simd ? new Gemm(pool, Blocking.forThisMachine(tile, Gemm.L), Gemm.SMALL_M) : null;
         this.arrays = new ArrayPool(poolBytes);
     }
 

@@ -63,12 +63,12 @@ final class Gemm {
 
     /** The gemm blocked for this machine. */
     Gemm(WorkerPool pool) {
-        this(pool, forThisMachine(null), SMALL_M);
+        this(pool, Blocking.forThisMachine(null, L), SMALL_M);
     }
 
     /** A gemm that streams B for at most {@code smallM} rows (0: always packs), to test and time both paths. */
     Gemm(WorkerPool pool, int smallM) {
-        this(pool, forThisMachine(null), smallM);
+        this(pool, Blocking.forThisMachine(null, L), smallM);
     }
 
     Gemm(WorkerPool pool, Blocking blocking, int smallM) {
@@ -81,12 +81,6 @@ final class Gemm {
         this.pool = pool;
         this.blocking = blocking;
         this.smallM = smallM;
-    }
-
-    /** The blocking for this JVM's registers and caches, with {@code tile} instead of the registers' choice when not null. */
-    static Blocking forThisMachine(MicroTile tile) {
-        MicroTile chosen = tile != null ? tile : MicroTile.forRegisters(VectorMachine.detect(L).registers());
-        return Blocking.of(chosen, L, CacheSizes.detect());
     }
 
     Blocking blocking() {
@@ -105,7 +99,7 @@ final class Gemm {
                 return ws;
             }
         }
-        return new GemmWorkspace(pool.threads(), blocking, L);
+        return new GemmWorkspace(pool.threads(), blocking);
     }
 
     private void giveBack(GemmWorkspace ws) {

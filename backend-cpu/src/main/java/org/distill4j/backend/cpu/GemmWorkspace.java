@@ -12,7 +12,8 @@ final class GemmWorkspace {
     private float[] transposedC = new float[0];
     private float[] bRows = new float[0];
 
-    GemmWorkspace(int parts, Blocking blocking, int lanes) {
+    GemmWorkspace(int parts, Blocking blocking) {
+        int lanes = blocking.lanes();
         aPack = new float[parts][blocking.mc() * Blocking.KC];
         bPack = new float[parts][Blocking.KC * blocking.nc()];
         // the larger of a micro-tile and the streamed path's 4 x 4-vector strip

@@ -6,9 +6,8 @@ import static org.distill4j.backend.cpu.Blocking.KC;
  * One part of the packed gemm (Goto/BLIS): {@code op(B)} in blocks of at most {@code KC x nc}, as
  * panels {@code nr} columns wide, {@code op(A)} in blocks of at most {@code mc x KC}, as panels
  * {@code mr} rows high, and the micro-kernel multiplying one A panel by one B panel into a tile.
- * B is always packed: read in place (row segments with stride {@code n}) it ran 25-30% slower on
- * one core at the MLP's shapes and a third slower at {@code 1024^3}, where rows 4 KiB apart
- * share L1 sets. K is cut into equal blocks of at most
+ * B is always packed: read in place (row segments with stride {@code n}) it ran slower at every
+ * width measured, most where rows 4 KiB apart share L1 sets ({@code bench/RESULTS.md}). K is cut into equal blocks of at most
  * {@code KC}; the first applies {@code beta}, the others accumulate.
  */
 final class PackedProduct {

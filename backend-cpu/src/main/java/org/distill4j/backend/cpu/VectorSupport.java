@@ -52,10 +52,8 @@ final class VectorSupport {
      * {@code forcedTile} (option {@code cpu.tile}) replaces the registers' choice when not null.
      */
     static String describe(MicroTile forcedTile) {
-        VectorMachine machine = VectorMachine.detect(LANES);
-        MicroTile tile = forcedTile != null ? forcedTile : MicroTile.forRegisters(machine.registers());
-        CacheSizes caches = CacheSizes.detect();
-        return "Vector API: " + machine.describe() + "; gemm " + Blocking.of(tile, LANES, caches).describe()
-                + (forcedTile != null ? " (cpu.tile)" : "") + "; " + caches.describe();
+        return "Vector API: " + VectorMachine.detect(LANES).describe() + "; gemm "
+                + Blocking.forThisMachine(forcedTile, LANES).describe() + (forcedTile != null ? " (cpu.tile)" : "")
+                + "; " + CacheSizes.detect().describe();
     }
 }
