@@ -195,6 +195,11 @@ public final class Dataset {
                 Arrays.copyOfRange(labels, from, to), classCount, imageShape);
     }
 
+    /** The same examples, labels and shape with other features ({@code size x featureCount}, taken over, not copied). */
+    public Dataset withFeatures(float[] newFeatures) {
+        return new Dataset(newFeatures, featureCount, labels, classCount, imageShape);
+    }
+
     /** The indices, in order, of the examples whose label is not one of {@code classes}; unlabelled ones are kept. */
     public int[] indicesWithoutClasses(int... classes) {
         boolean[] drop = classSet(classes);

@@ -34,6 +34,7 @@ public final class CheckpointStore implements Checkpoints {
     static final String FORMAT = "distill4j.checkpoint";
     private static final String WEIGHT_PREFIX = "model/";
     private static final String OPTIMIZER_PREFIX = "optimizer/";
+    private static final String BEST_PREFIX = "best/";
 
     private final Path dir;
     private final String fingerprint;
@@ -101,15 +102,18 @@ public final class CheckpointStore implements Checkpoints {
         }
         Map<String, float[]> weights = new LinkedHashMap<>();
         Map<String, float[]> optimizer = new LinkedHashMap<>();
+        Map<String, float[]> best = new LinkedHashMap<>();
         for (NamedTensor t : sf.tensors().values()) {
             if (t.name().startsWith(WEIGHT_PREFIX)) {
                 weights.put(t.name().substring(WEIGHT_PREFIX.length()), t.data());
             } else if (t.name().startsWith(OPTIMIZER_PREFIX)) {
                 optimizer.put(t.name().substring(OPTIMIZER_PREFIX.length()), t.data());
+            } else if (t.name().startsWith(BEST_PREFIX)) {
+                best.put(t.name().substring(BEST_PREFIX.length()), t.data());
             }
         }
         return new TrainState((int) count(md, "epochs_done", 0, file), count(md, "global_step", 0, file), weights, optimizer,
-                (int) count(md, "best_epoch", -1, file), (int) count(md, "best_errors", 0, file));
+                (int) count(md, "best_epoch", -1, file), (int) count(md, "best_errors", 0, file), best);
     }
 
     /** A counter from the metadata: an integer of at least {@code min} (and, but for global_step, an int). */
@@ -159,6 +163,7 @@ public final class CheckpointStore implements Checkpoints {
         List<NamedTensor> tensors = new ArrayList<>();
         state.weights().forEach((k, v) -> tensors.add(new NamedTensor(WEIGHT_PREFIX + k, new int[] {v.length}, v)));
         state.optimizer().forEach((k, v) -> tensors.add(new NamedTensor(OPTIMIZER_PREFIX + k, new int[] {v.length}, v)));
+        state.bestWeights().forEach((k, v) -> tensors.add(new NamedTensor(BEST_PREFIX + k, new int[] {v.length}, v)));
         try {
             Files.createDirectories(dir);
             deleteTemporaries();

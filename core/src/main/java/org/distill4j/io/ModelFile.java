@@ -24,16 +24,38 @@ import org.distill4j.nn.Sequential;
  * float32) and whose {@code __metadata__} holds {@code format = distill4j.sequential},
  * {@code format_version} and the {@code architecture} as JSON, plus any extra strings given.
  * Any reader of the safetensors specification can read the weights.
+ *
+ * <p>Format version 2 adds the model's {@link ModelSchema}: metadata {@code input} (JSON: the feature count, the
+ * preprocessing kind, whether missing values are imputed, and the feature names and image shape when known) and
+ * {@code classes} (a JSON array of class names, when the labels had names), and the preprocessing's numbers as the
+ * tensors {@code input.offset}, {@code input.scale} and {@code input.fill} (the last only with imputation). Tensors
+ * whose names start with {@code input.} are the schema's, never parameters. Files of version 1 keep loading and
+ * mean what they meant: raw features are the inputs (for MNIST, 784 pixels in [0, 1]).
  */
 public final class ModelFile {
     public static final String FORMAT = "distill4j.sequential";
-    public static final String FORMAT_VERSION = "1";
+    public static final String FORMAT_VERSION = "2";
+    private static final Set<String> READABLE_VERSIONS = Set.of("1", "2");
 
     private ModelFile() {
     }
 
-    /** Writes {@code model} to {@code file} atomically, with {@code extra} metadata strings (may be empty). */
+    /** A model read from a file with its schema; closing it frees the model. */
+    public record Saved(Sequential model, ModelSchema schema) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /** Writes {@code model} with a {@link ModelSchema#plain} schema (raw features, no names). */
     public static void save(Sequential model, Path file, Map<String, String> extra) throws IOException {
+        save(model, ModelSchema.plain(model.inputSize()), file, extra);
+    }
+
+    /** Writes {@code model} and its schema to {@code file} atomically, with {@code extra} metadata strings (may be empty). */
+    public static void save(Sequential model, ModelSchema schema, Path file, Map<String, String> extra) throws IOException {
+        checkSchemaFits(schema, model, file.toString());
         Map<String, String> metadata = new LinkedHashMap<>(extra);
         metadata.put("format", FORMAT);
         metadata.put("format_version", FORMAT_VERSION);
@@ -42,18 +64,51 @@ public final class ModelFile {
         for (Parameter p : model.parameters()) {
             tensors.add(new NamedTensor(p.name(), p.value().shape(), p.value().toArray()));
         }
+        SchemaCodec.write(schema, metadata, tensors);
         Safetensors.write(file, metadata, tensors);
     }
 
-    /** Reads a model saved by {@link #save} onto {@code backend}, knowing the built-in layer types. */
+    /** Reads only the model of a file saved by {@link #save}, for callers that prepare its inputs themselves. */
     public static Sequential load(Backend backend, Path file) throws IOException {
         return load(backend, file, LayerRegistry.defaults());
     }
 
-    /** Reads a model saved by {@link #save}; every parameter must be present with its shape, and nothing else. */
+    /** As {@link #load(Backend, Path)}, knowing the layer types of {@code registry}. */
     public static Sequential load(Backend backend, Path file, LayerRegistry registry) throws IOException {
+        return read(backend, file, registry).model();
+    }
+
+    /** Reads a model and its schema; every parameter must be present with its shape, and nothing else. */
+    public static Saved read(Backend backend, Path file) throws IOException {
+        return read(backend, file, LayerRegistry.defaults());
+    }
+
+    /** As {@link #read(Backend, Path)}, knowing the layer types of {@code registry}. */
+    public static Saved read(Backend backend, Path file, LayerRegistry registry) throws IOException {
         SafetensorsFile sf = Safetensors.read(file);
-        return fromFile(backend, sf, registry);
+        ModelSchema schema = SchemaCodec.read(sf);
+        Sequential model = fromFile(backend, sf, registry);
+        try {
+            if (schema == null) {
+                schema = ModelSchema.plain(model.inputSize());
+            }
+            checkSchemaFits(schema, model, sf.source());
+            return new Saved(model, schema);
+        } catch (DataFormatException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static void checkSchemaFits(ModelSchema schema, Sequential model, String source) throws DataFormatException {
+        if (schema.preprocessing().featureCount() != model.inputSize()) {
+            throw DataFormatException.mismatch(source, "input feature count", schema.preprocessing().featureCount(),
+                    model.inputSize() + " (the model's input size)");
+        }
+        if (schema.classNames() != null && schema.classNames().size() != model.outputSize()) {
+            throw DataFormatException.mismatch(source, "class name count", schema.classNames().size(),
+                    model.outputSize() + " (the model's outputs)");
+        }
     }
 
     /** The metadata strings of a model file (architecture, and whatever the writer added). */
@@ -97,8 +152,8 @@ public final class ModelFile {
         if (!FORMAT.equals(md.get("format"))) {
             throw DataFormatException.mismatch(source, "__metadata__.format", md.get("format"), FORMAT);
         }
-        if (!FORMAT_VERSION.equals(md.get("format_version"))) {
-            throw DataFormatException.mismatch(source, "__metadata__.format_version", md.get("format_version"), FORMAT_VERSION);
+        if (!READABLE_VERSIONS.contains(md.get("format_version"))) {
+            throw DataFormatException.mismatch(source, "__metadata__.format_version", md.get("format_version"), "1 or 2");
         }
         JsonObject arch;
         try {
@@ -121,7 +176,7 @@ public final class ModelFile {
                 p.value().copyFrom(t.data());
             }
             for (String name : sf.tensors().keySet()) {
-                if (!expected.contains(name)) {
+                if (!expected.contains(name) && !SchemaCodec.isSchemaTensor(name)) {
                     throw new DataFormatException(source, "tensor '" + name + "' is not a parameter of the architecture");
                 }
             }

@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Appends one JSON object per line to a metrics file: a {@code start} record, one {@code epoch}
- * record per epoch (losses, learning rate, evaluation, seconds) and an {@code end} record, each
+ * record per epoch (losses, learning rate, validation errors when there are validation data, seconds) and an
+ * {@code end} record (which epoch's weights were kept, and why), each
  * with the run's {@code name}, so several runs can share one file.
  * Each line is flushed as written, so a crashed run keeps its history.
  */
@@ -61,8 +62,8 @@ public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
         o.addProperty("learningRate", e.learningRate());
         o.addProperty("seconds", e.seconds());
         if (e.evaluation() != null) {
-            o.addProperty("errors", e.evaluation().errors());
-            o.addProperty("examples", e.evaluation().examples());
+            o.addProperty("valErrors", e.evaluation().errors());
+            o.addProperty("valExamples", e.evaluation().examples());
         }
         write(o);
     }
@@ -73,11 +74,15 @@ public final class JsonLinesMetrics implements TrainListener, AutoCloseable {
         o.addProperty("event", "end");
         o.addProperty("name", runName);
         o.addProperty("epochsRun", r.epochsRun());
-        o.addProperty("bestEpoch", r.bestEpoch() + 1);
+        if (r.best() != null) {
+            o.addProperty("bestEpoch", r.bestEpoch() + 1);
+        }
         o.addProperty("seconds", r.seconds());
         o.addProperty("stoppedEarly", r.stoppedEarly());
-        if (r.last() != null) {
-            o.add("evaluation", r.last().toJson());
+        o.addProperty("keptEpoch", r.keptEpoch() + 1);
+        o.addProperty("selection", r.selection().name());
+        if (r.best() != null) {
+            o.add("validation", r.best().toJson());
         }
         write(o);
     }

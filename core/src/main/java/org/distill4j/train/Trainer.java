@@ -57,13 +57,20 @@ public final class Trainer {
     }
 
     /**
-     * Runs training. {@code evaluation} may be null (then no early stopping); when early stopping
-     * ends the run, the model is left with the weights of its best epoch.
+     * Runs training. With {@code validation} data, the model is evaluated on them after every epoch, training stops
+     * early after {@link TrainConfig#patience()} epochs without fewer validation errors, and the model is left with
+     * the weights of the epoch with the fewest validation errors (the earliest of equals). Without validation data
+     * ({@code null}) the model keeps its last epoch's weights and patience must be 0. Never pass the test set here:
+     * it would choose the model on the data it is judged on.
      */
-    public TrainResult fit(Sequential model, Dataset train, Objective objective, Dataset evaluation) {
+    public TrainResult fit(Sequential model, Dataset train, Objective objective, Dataset validation) {
+        Dataset evaluation = validation;
         Inference.checkCompatible(model, train);
         if (evaluation != null) {
             Inference.checkCompatible(model, evaluation);
+        } else if (config.patience() > 0) {
+            throw new IllegalArgumentException("patience " + config.patience()
+                    + " needs validation data to stop on; without it every epoch runs and the last is kept");
         }
         objective.checkCompatible(model, train);
         Backend backend = model.backend();
@@ -92,6 +99,7 @@ public final class Trainer {
                     globalStep = s.globalStep();
                     bestEpoch = s.bestEpoch();
                     bestErrors = s.bestErrors();
+                    bestWeights = s.bestWeights().isEmpty() ? null : s.bestWeights();
                 }
             }
             TrainListener.TrainInfo info = new TrainListener.TrainInfo(name, config.epochs(), stepsPerEpoch, startEpoch,
@@ -164,9 +172,7 @@ public final class Trainer {
                     bestEpoch = epoch;
                     best = last;
                     sinceBest = 0;
-                    if (config.patience() > 0) {
-                        bestWeights = snapshot(params);
-                    }
+                    bestWeights = snapshot(params);
                 } else if (last != null) {
                     sinceBest++;
                 }
@@ -178,7 +184,7 @@ public final class Trainer {
                 }
                 if (checkpoints != null) {
                     checkpoints.save(new TrainState(epoch + 1, globalStep, snapshot(params), optimizer.state(params),
-                            bestEpoch, bestErrors));
+                            bestEpoch, bestErrors, bestWeights == null ? Map.of() : bestWeights));
                 }
                 if (config.patience() > 0 && sinceBest >= config.patience()) {
                     stoppedEarly = true;
@@ -186,11 +192,17 @@ public final class Trainer {
                     break;
                 }
             }
-            if (stoppedEarly && bestWeights != null) {
-                restoreWeights(params, bestWeights);
+            int keptEpoch = epoch - 1;
+            TrainResult.Selection selection = TrainResult.Selection.LAST;
+            if (evaluation != null && bestWeights != null) {
+                selection = TrainResult.Selection.BEST_ON_VALIDATION;
+                keptEpoch = bestEpoch;
+                if (bestEpoch != epoch - 1) {
+                    restoreWeights(params, bestWeights);
+                }
             }
             TrainResult result = new TrainResult(epoch - startEpoch, bestEpoch, best, last,
-                    (System.nanoTime() - start) / 1e9, stoppedEarly);
+                    (System.nanoTime() - start) / 1e9, stoppedEarly, keptEpoch, selection);
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }

@@ -40,6 +40,8 @@ import org.distill4j.train.Inference;
 import org.distill4j.train.LossTerms;
 import org.distill4j.train.Objective;
 import org.distill4j.train.TrainConfig;
+import org.distill4j.train.TrainListener;
+import org.distill4j.train.TrainResult;
 import org.distill4j.train.TrainState;
 import org.distill4j.train.Trainer;
 import org.distill4j.train.TrainingDivergedException;
@@ -175,6 +177,64 @@ public abstract class EngineSuite {
                             fresh.parameters().get(i).value().toArray(), straight.parameters().get(i).name());
                 }
             }
+        }
+    }
+
+    @Test
+    @DisplayName("with validation data the model keeps the epoch with the fewest validation errors, also across a resume")
+    void validationChoosesTheKeptEpoch(@TempDir Path dir) {
+        Dataset train = PROBLEM.sample(300, 12);
+        Dataset validation = PROBLEM.sample(200, 13);
+        TrainConfig lively = config(6, 5).toBuilder().learningRate(0.3f).build();
+        List<Integer> errorsPerEpoch = new ArrayList<>();
+        TrainListener recorder = new TrainListener() {
+            @Override
+            public void onEpoch(EpochReport epoch) {
+                errorsPerEpoch.add(epoch.evaluation().errors());
+            }
+        };
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 5);
+             Sequential resumed = MlpSpec.parse(STUDENT).build(backend, 5)) {
+            TrainResult result = new Trainer(lively).listener(recorder).fit(m, train, new HardLabelObjective(), validation);
+            int fewest = errorsPerEpoch.stream().mapToInt(Integer::intValue).min().orElseThrow();
+            assertEquals(TrainResult.Selection.BEST_ON_VALIDATION, result.selection());
+            assertEquals(errorsPerEpoch.indexOf(fewest), result.keptEpoch(), "errors per epoch " + errorsPerEpoch);
+            assertEquals(fewest, Inference.evaluate(m, validation).errors(), "the kept weights give the best epoch's errors");
+
+            CheckpointStore store = new CheckpointStore(dir, "selection-test");
+            Checkpoints crashAfterThree = new Checkpoints() {
+                @Override
+                public java.util.Optional<TrainState> latest() {
+                    return store.latest();
+                }
+
+                @Override
+                public void save(TrainState state) {
+                    store.save(state);
+                    if (state.epochsDone() == 3) {
+                        throw new IllegalStateException("simulated crash");
+                    }
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> new Trainer(lively).checkpoints(crashAfterThree)
+                    .fit(resumed, train, new HardLabelObjective(), validation));
+            TrainResult second = new Trainer(lively).checkpoints(store).fit(resumed, train, new HardLabelObjective(), validation);
+            assertEquals(result.keptEpoch(), second.keptEpoch());
+            assertEquals(fewest, Inference.evaluate(resumed, validation).errors());
+        }
+    }
+
+    @Test
+    @DisplayName("without validation data the last epoch is kept, and patience is refused")
+    void noValidationKeepsTheLastEpoch() {
+        Dataset train = PROBLEM.sample(200, 14);
+        try (Sequential m = MlpSpec.parse(STUDENT).build(backend, 1)) {
+            TrainResult result = new Trainer(config(2, 1)).fit(m, train, new HardLabelObjective(), null);
+            assertEquals(TrainResult.Selection.LAST, result.selection());
+            assertEquals(1, result.keptEpoch());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                    config(2, 1).toBuilder().patience(2).build()).fit(m, train, new HardLabelObjective(), null));
+            assertTrue(e.getMessage().contains("validation"), e.getMessage());
         }
     }
 

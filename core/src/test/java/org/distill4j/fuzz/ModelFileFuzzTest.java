@@ -3,10 +3,14 @@ package org.distill4j.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.distill4j.data.Dataset;
+import org.distill4j.data.Preprocessing;
 import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.TrainState;
@@ -75,9 +79,14 @@ class ModelFileFuzzTest {
             return Stream.of(
                     Seeds.written(f -> ModelFile.save(small, f, Map.of("note", "seed"))),
                     Seeds.written(f -> ModelFile.save(regularised, f, Map.of())),
+                    Seeds.written(f -> ModelFile.save(small, new ModelSchema(
+                            Preprocessing.of(Preprocessing.Kind.STANDARDIZE, new float[] {1, 2, 3, 4}, new float[] {1, 0.5f, 2, 1},
+                                    new float[] {1, 2, 3, 4}),
+                            List.of("a", "b", "c", "d"), List.of("no", "yes"), new Dataset.ImageShape(1, 2, 2)), f, Map.of())),
                     checkpoint(FINGERPRINT, new TrainState(2, 17, Map.of("layers.0.weight", new float[] {1, 2}),
-                            Map.of("layers.0.weight.velocity", new float[] {0, 1}), 1, 3)),
-                    checkpoint("another-run", new TrainState(1, 1, Map.of(), Map.of(), -1, Integer.MAX_VALUE))
+                            Map.of("layers.0.weight.velocity", new float[] {0, 1}), 1, 3,
+                            Map.of("layers.0.weight", new float[] {1, 1}))),
+                    checkpoint("another-run", new TrainState(1, 1, Map.of(), Map.of(), -1, Integer.MAX_VALUE, Map.of()))
             ).map(b -> Arguments.of((Object) b));
         }
     }

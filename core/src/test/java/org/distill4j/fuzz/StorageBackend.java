@@ -7,7 +7,7 @@ import org.distill4j.backend.Tensor;
  * A backend that only stores tensors (heap arrays) and can fill and copy them: enough to load a model file in
  * core's tests, where no compute backend is on the class path. Every other op refuses.
  */
-final class StorageBackend extends Backend {
+public final class StorageBackend extends Backend {
     /** A heap tensor. */
     private static final class HeapTensor extends Tensor {
         private float[] data;

@@ -27,7 +27,8 @@ class CheckpointStoreTest {
 
     private static TrainState state(int epochs) {
         return new TrainState(epochs, 10L * epochs, Map.of("w", new float[] {epochs, -epochs, 0.5f}),
-                Map.of("w.velocity", new float[] {0.25f * epochs, 0, 1}), epochs - 1, 100 - epochs);
+                Map.of("w.velocity", new float[] {0.25f * epochs, 0, 1}), epochs - 1, 100 - epochs,
+                Map.of("w", new float[] {epochs - 1, 1 - epochs, 0.5f}));
     }
 
     private CheckpointStore store() {
@@ -65,6 +66,7 @@ class CheckpointStoreTest {
         assertEquals(97, back.bestErrors());
         assertArrayEquals(new float[] {3, -3, 0.5f}, back.weights().get("w"));
         assertArrayEquals(new float[] {0.75f, 0, 1}, back.optimizer().get("w.velocity"));
+        assertArrayEquals(new float[] {2, -2, 0.5f}, back.bestWeights().get("w"), "the best epoch's weights, for the model selection at the end");
     }
 
     @Test

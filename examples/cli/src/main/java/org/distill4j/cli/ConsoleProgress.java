@@ -63,7 +63,7 @@ final class ConsoleProgress implements TrainListener {
         Evaluation ev = e.evaluation();
         out.printf("[%s] epoch %d/%d  loss %.4f  lr %.4g  %s  %.1f s%n", label, e.epoch() + 1, e.epochs(),
                 e.meanLoss().total(), e.learningRate(),
-                ev == null ? "" : String.format("test errors %d/%d", ev.errors(), ev.examples()), e.seconds());
+                ev == null ? "" : String.format("val errors %d/%d", ev.errors(), ev.examples()), e.seconds());
     }
 
     @Override

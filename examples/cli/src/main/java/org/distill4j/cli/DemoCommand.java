@@ -14,6 +14,7 @@ import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.AtomicFiles;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.train.HardLabelObjective;
 import org.distill4j.train.TrainConfig;
@@ -107,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Backend backend = backendOptions.create()) {
             System.out.printf("demo on backend %s (%s): %d training and %d test examples%n", backend.name(),
                     backend.describe(), train.size(), test.size());
-            Workflows.Trained teacher = Workflows.train(backend, p.teacher(), train, test, new HardLabelObjective(),
+            Workflows.Trained teacher = Workflows.train(backend, p.teacher(), train, null, test, ModelSchema.plain(train.featureCount()), new HardLabelObjective(),
                     teacherConfig, run, "teacher", false, System.out);
             TeacherLogits logits;
             TeacherLogits shiftAveraged;
@@ -119,18 +120,18 @@ final class DemoCommand implements Callable<Integer> {
             }
             add(rows, results, "teacher", describe(p.teacher()) + ", jitter " + p.jitter() + " px", teacher);
 
-            Workflows.Trained alone = Workflows.train(backend, p.student(), train, test, new HardLabelObjective(),
+            Workflows.Trained alone = Workflows.train(backend, p.student(), train, null, test, ModelSchema.plain(train.featureCount()), new HardLabelObjective(),
                     studentConfig, run, "student-alone", false, System.out);
             alone.model().close();
             add(rows, results, "student alone", describe(p.student()) + ", hard labels", alone);
 
-            Workflows.Trained distilled = Workflows.train(backend, p.student(), train, test,
+            Workflows.Trained distilled = Workflows.train(backend, p.student(), train, null, test, ModelSchema.plain(train.featureCount()),
                     new DistillationObjective(logits, distill), studentConfig, run, "student-distilled", false, System.out);
             distilled.model().close();
             add(rows, results, "distilled student", describe(p.student()) + ", T = " + p.temperature() + ", alpha = " + p.alpha(),
                     distilled);
 
-            Workflows.Trained shifted = Workflows.train(backend, p.student(), train, test,
+            Workflows.Trained shifted = Workflows.train(backend, p.student(), train, null, test, ModelSchema.plain(train.featureCount()),
                     new DistillationObjective(shiftAveraged, distill), studentConfig, run, "student-shift-averaged", false,
                     System.out);
             shifted.model().close();

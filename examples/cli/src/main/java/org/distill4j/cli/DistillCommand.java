@@ -16,6 +16,7 @@ import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.ModelFile;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Evaluation;
@@ -169,7 +170,7 @@ final class DistillCommand implements Callable<Integer> {
             cfg.add("training", config.toJson());
             run.writeConfig(cfg);
 
-            Workflows.Trained t = Workflows.train(backend, spec, transfer, split.test(),
+            Workflows.Trained t = Workflows.train(backend, spec, transfer, null, split.test(), ModelSchema.plain(transfer.featureCount()),
                     new DistillationObjective(transferLogits, distill), config, run, "student", resume, System.out);
             try (Sequential model = t.model()) {
                 System.out.print(t.test().format());

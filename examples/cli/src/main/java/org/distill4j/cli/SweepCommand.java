@@ -18,6 +18,7 @@ import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.AtomicFiles;
 import org.distill4j.io.ModelFile;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -92,8 +93,8 @@ final class SweepCommand implements Callable<Integer> {
                 double seconds = 0;
                 for (int s = 0; s < seeds; s++) {
                     TrainConfig config = base.toBuilder().seed(base.seed() + s).build();
-                    Workflows.Trained trained = Workflows.train(backend, student.mlp(), train, split.test(),
-                            new DistillationObjective(logits, DistillConfig.softTargets(t, alpha)), config, run,
+                    Workflows.Trained trained = Workflows.train(backend, student.mlp(), train, null, split.test(),
+                            ModelSchema.plain(train.featureCount()), new DistillationObjective(logits, DistillConfig.softTargets(t, alpha)), config, run,
                             "T" + t + "-seed" + config.seed(), false, System.out);
                     trained.model().close();
                     errors[s] = trained.test().errors();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.Mnist;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.train.HardLabelObjective;
 import org.distill4j.train.TrainConfig;
@@ -56,7 +57,8 @@ final class TrainCommand implements Callable<Integer> {
         cfg.addProperty("trainExamples", split.train().size());
         run.writeConfig(cfg);
         try (Backend backend = backendOptions.create()) {
-            Workflows.Trained t = Workflows.train(backend, spec, split.train(), split.test(), new HardLabelObjective(),
+            Workflows.Trained t = Workflows.train(backend, spec, split.train(), null, split.test(),
+                    ModelSchema.plain(split.train().featureCount()), new HardLabelObjective(),
                     config, run, "model", resume, System.out);
             try (var m = t.model()) {
                 System.out.print(t.test().format());

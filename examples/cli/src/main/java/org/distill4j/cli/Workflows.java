@@ -1,14 +1,17 @@
 package org.distill4j.cli;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
 import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Evaluation;
@@ -25,19 +28,36 @@ final class Workflows {
     private Workflows() {
     }
 
-    /** A trained model, its final test evaluation and the run's wall time. */
-    record Trained(Sequential model, TrainResult result, Evaluation test, double seconds, Path file) {
+    /**
+     * A trained model, the evaluations of the kept weights on the validation and test sets (either {@code null}
+     * without such data), and the run's wall time.
+     */
+    record Trained(Sequential model, TrainResult result, int epochs, Evaluation validation, Evaluation test, double seconds,
+                   Path file) {
+        /** Validation and test errors side by side, and which epoch's weights were kept. */
+        String summary() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("kept ").append(result.describeKept(epochs));
+            sb.append("; validation ").append(validation == null ? "none" : errors(validation));
+            sb.append(", test ").append(test == null ? "none" : errors(test));
+            return sb.append('\n').toString();
+        }
+
+        private static String errors(Evaluation e) {
+            return String.format("%d errors of %d (%.2f%%)", e.errors(), e.examples(), 100.0 * e.errors() / e.examples());
+        }
     }
 
     /**
      * Trains a fresh model of {@code spec} on {@code train} with {@code objective}, evaluating on
-     * {@code test} after each epoch; writes metrics and checkpoints under {@code run}, and the
-     * final model to {@code run/<label>.safetensors}. With {@code resume}, continues from the
-     * run's last checkpoint.
+     * {@code validation} after each epoch to choose the kept epoch (and to stop early), and on {@code test} once at
+     * the end; either may be {@code null}. The data are the model's inputs, already preprocessed; {@code schema}
+     * is saved with the model so it takes raw features. Writes metrics and checkpoints under {@code run}, and the
+     * model to {@code run/<label>.safetensors}. With {@code resume}, continues from the run's last checkpoint.
      */
-    static Trained train(Backend backend, MlpSpec spec, Dataset train, Dataset test, Objective objective,
-                         TrainConfig config, RunDirectory run, String label, boolean resume, PrintStream out)
-            throws IOException {
+    static Trained train(Backend backend, MlpSpec spec, Dataset train, Dataset validation, Dataset test, ModelSchema schema,
+                         Objective objective, TrainConfig config, RunDirectory run, String label, boolean resume,
+                         PrintStream out) throws IOException {
         Path checkpointDir = run.file("checkpoints-" + label);
         if (!resume && Files.exists(checkpointDir)) {
             try (var files = Files.list(checkpointDir)) {
@@ -61,12 +81,32 @@ final class Workflows {
                 }
                 trainer.augmentation(new ImageJitter(side, side, config.jitterPixels()));
             }
-            TrainResult result = trainer.fit(model, train, objective, test);
-            Evaluation eval = result.stoppedEarly() || result.last() == null ? Inference.evaluate(model, test) : result.last();
+            TrainResult result = trainer.fit(model, train, objective, validation);
+            Evaluation val = validation == null ? null : result.best();
+            Evaluation eval = test == null ? null : Inference.evaluate(model, test);
             Path file = run.file(label + ".safetensors");
-            ModelFile.save(model, file, Map.of("label", label, "train_config", config.toJson().toString(),
-                    "objective", objective.describe(), "test_errors", Integer.toString(eval.errors())));
-            return new Trained(model, result, eval, result.seconds(), file);
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("label", label);
+            extra.put("train_config", config.toJson().toString());
+            extra.put("objective", objective.describe());
+            extra.put("kept_epoch", Integer.toString(result.keptEpoch() + 1));
+            extra.put("selection", result.selection().name());
+            if (val != null) {
+                extra.put("validation_errors", Integer.toString(val.errors()));
+            }
+            if (eval != null) {
+                extra.put("test_errors", Integer.toString(eval.errors()));
+            }
+            ModelFile.save(model, schema, file, extra);
+            JsonObject summary = new JsonObject();
+            summary.addProperty("event", "evaluation");
+            summary.addProperty("name", label);
+            summary.addProperty("keptEpoch", result.keptEpoch() + 1);
+            summary.addProperty("selection", result.selection().name());
+            summary.add("validation", val == null ? null : val.toJson());
+            summary.add("test", eval == null ? null : eval.toJson());
+            metrics.write(summary);
+            return new Trained(model, result, config.epochs(), val, eval, result.seconds(), file);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
