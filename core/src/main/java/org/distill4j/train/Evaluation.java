@@ -2,6 +2,7 @@ package org.distill4j.train;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.util.List;
 
 /**
  * Classification results on a labelled set: error count, per-class errors and the confusion
@@ -69,13 +70,29 @@ public record Evaluation(int examples, int errors, int[] perClassErrors, int[] p
         return o;
     }
 
-    /** A human-readable report: totals, per-class errors and the confusion matrix. */
+    /** A human-readable report of a test set: totals, per-class errors and the confusion matrix. */
     public String format() {
+        return format("test", null);
+    }
+
+    /**
+     * A human-readable report: totals on the set called {@code set} (e.g. "validation"), per-class errors and the
+     * confusion matrix, with class names when {@code classNames} is not {@code null}.
+     */
+    public String format(String set, List<String> classNames) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("test errors: %d of %d (%.2f%% error)%n", errors, examples, 100 * errorRate()));
+        sb.append(String.format("%s errors: %d of %d (%.2f%% error, accuracy %.2f%%)%n", set, errors, examples,
+                100 * errorRate(), 100 * accuracy()));
         sb.append("per-class errors:");
         for (int c = 0; c < classes(); c++) {
-            sb.append(String.format(" %d:%d/%d", c, perClassErrors[c], perClassCount[c]));
+            sb.append(String.format(" %s:%d/%d", classNames == null ? Integer.toString(c) : classNames.get(c),
+                    perClassErrors[c], perClassCount[c]));
+        }
+        if (classNames != null) {
+            sb.append(String.format("%nclasses:"));
+            for (int c = 0; c < classes(); c++) {
+                sb.append(' ').append(c).append('=').append(classNames.get(c));
+            }
         }
         sb.append(String.format("%nconfusion (rows = true class, columns = predicted):%n      "));
         for (int c = 0; c < classes(); c++) {

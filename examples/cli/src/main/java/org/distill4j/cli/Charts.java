@@ -22,7 +22,7 @@ final class Charts {
     static void errorsByTemperature(Path png, String title, Map<String, double[][]> series) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
-                .xAxisTitle("temperature T (log scale)").yAxisTitle("test errors").build();
+                .xAxisTitle("temperature T (log scale)").yAxisTitle("errors").build();
         chart.getStyler().setXAxisLogarithmic(true);
         // Label 2..9 and 20 too, not only 1 and 10: the temperatures of interest lie between them.
         chart.getStyler().setXAxisLogarithmicDecadeOnly(false);

@@ -2,7 +2,6 @@ package org.distill4j.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +9,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
-import org.distill4j.data.Mnist;
+import org.distill4j.data.DataFiles;
 import org.distill4j.distill.BiasAdjustment;
 import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
+import org.distill4j.distill.TeacherSource;
+import org.distill4j.io.AtomicFiles;
 import org.distill4j.io.ModelFile;
 import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Sequential;
-import org.distill4j.train.Evaluation;
 import org.distill4j.train.Inference;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -38,22 +38,17 @@ final class DistillCommand implements Callable<Integer> {
     @Mixin ModelOptions student;
     @Mixin TrainingOptions training;
 
-    @Option(names = "--teacher", description = "Teacher model file; repeat for an ensemble.")
-    List<Path> teachers = new ArrayList<>();
+    @Mixin TeacherOptions teacher;
 
-    @Option(names = "--teacher-logits", description = "A float32 .npy of teacher logits [training examples, classes], e.g. from PyTorch.")
-    Path teacherLogitsFile;
+    @Option(names = "--transfer", description = "A transfer set other than the training set (same formats; labels optional):"
+            + " the student learns the teacher's soft targets on it.")
+    Path transferFile;
 
-    @Option(names = "--combine", defaultValue = "PROBABILITIES",
-            description = "How an ensemble is averaged: PROBABILITIES (at T) or LOGITS (default: ${DEFAULT-VALUE}).")
-    TeacherLogits.Combine combine;
+    @Option(names = "--transfer-labels", description = "Labels of --transfer when it is .npy or IDX (optional).")
+    Path transferLabels;
 
-    @Option(names = "--teacher-shifts", defaultValue = "0",
-            description = "Average each teacher's soft targets at T over every shift of a transfer image by up to N pixels;"
-                    + " the student still sees the images unshifted (default: ${DEFAULT-VALUE}, plain logits).")
-    int teacherShifts;
-
-    @Option(names = "--save-teacher-logits", description = "Also write the teacher logits over the training set to this .npy, for reuse.")
+    @Option(names = "--save-teacher-logits", description = "Also write the teacher logits over the transfer set to this .npy, for reuse"
+            + " (with a .rows.txt of transfer-file rows when they are not all rows in order).")
     Path saveTeacherLogits;
 
     @Option(names = {"-T", "--temperature"}, defaultValue = "20", description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
@@ -77,14 +72,8 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--bias-adjust", description = "After training, add DELTA to the output bias of CLASS(es), e.g. 3=3.5 or 7,8=-7.6; repeatable.")
     List<String> biasAdjust = new ArrayList<>();
 
-    @Option(names = "--name", description = "Run name (default: distill-<time>).")
-    String name;
-
-    @Option(names = "--runs", defaultValue = "runs", description = "Folder of runs (default: ${DEFAULT-VALUE}).")
-    Path runs;
-
-    @Option(names = "--resume", description = "Continue the named run from its last checkpoint.")
-    boolean resume;
+    @Mixin RunOptions runOptions;
+    @Mixin ResumeOption resume;
 
     @Override
     public Integer call() throws Exception {
@@ -92,65 +81,57 @@ final class DistillCommand implements Callable<Integer> {
         DistillConfig distill = matchLogits ? new DistillConfig(temperature, alpha, DistillConfig.Mode.MATCH_LOGITS)
                 : DistillConfig.softTargets(temperature, alpha);
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
-        MlpSpec spec = student.mlp();
-        int classes = spec.classes();
-        if (teachers.isEmpty() == (teacherLogitsFile == null)) {
-            throw new IllegalArgumentException("give either --teacher (one or more model files) or --teacher-logits FILE.npy");
-        }
-        if (teacherShifts < 0) {
-            throw new IllegalArgumentException("--teacher-shifts must be >= 0, found " + teacherShifts);
-        }
-        if (teacherShifts > 0 && teacherLogitsFile != null) {
-            throw new IllegalArgumentException("--teacher-shifts needs --teacher model files; --teacher-logits are used as they are");
-        }
+        student.check();
+        TeacherSource source = teacher.source();
         if (omitClasses != null && onlyClasses != null) {
             throw new IllegalArgumentException("--omit-classes and --only-classes cannot be combined");
         }
-        checkClasses(omitClasses, classes, "--omit-classes");
-        checkClasses(onlyClasses, classes, "--only-classes");
-        if (resume && name == null) {
-            throw new IllegalArgumentException("--resume needs --name of the run to continue");
+        if (transferLabels != null && transferFile == null) {
+            throw new IllegalArgumentException("--transfer-labels needs --transfer FILE");
         }
-        RunDirectory.checkName(name);
-        for (Path t : teachers) {
-            if (!Files.isRegularFile(t)) {
-                throw new IllegalArgumentException("teacher model file not found: " + t);
-            }
-        }
-        if (teacherLogitsFile != null && !Files.isRegularFile(teacherLogitsFile)) {
-            throw new IllegalArgumentException("--teacher-logits file not found: " + teacherLogitsFile);
-        }
+        runOptions.check();
+        resume.check(runOptions);
         List<int[]> adjustClasses = new ArrayList<>();
         List<Float> adjustDeltas = new ArrayList<>();
         for (String adjust : biasAdjust) {
             parseBiasAdjust(adjust, adjustClasses, adjustDeltas);
         }
+        data.check();
+        backendOptions.check();
+        DataFiles.Loaded loaded = data.load(transferFile, transferLabels);
+        Workflows.Prepared prepared = Workflows.prepare(data, loaded, student.preprocessing());
+        int classes = loaded.classes().count();
+        MlpSpec spec = student.mlp(loaded.train().featureCount(), classes);
+        checkClasses(omitClasses, classes, "--omit-classes");
+        checkClasses(onlyClasses, classes, "--only-classes");
         for (int[] c : adjustClasses) {
             checkClasses(c, classes, "--bias-adjust");
         }
-        backendOptions.check();
-        Mnist.Split split = data.load();
-        Dataset train = split.train();
-        if (spec.inputSize() != train.featureCount()) {
-            throw new IllegalArgumentException("--model " + spec.widths() + " takes " + spec.inputSize()
-                    + " inputs, but the data have " + train.featureCount() + " features per example");
-        }
-        int[] transferIndices = omitClasses != null ? train.indicesWithoutClasses(omitClasses)
-                : onlyClasses != null ? train.indicesOnlyClasses(onlyClasses) : null;
-        if (transferIndices != null && transferIndices.length == 0) {
-            throw new IllegalArgumentException("the transfer set is empty after choosing classes");
-        }
-        TeacherLogits imported = teacherLogitsFile != null ? TeacherLogits.load(teacherLogitsFile, train.size(), classes) : null;
-        RunDirectory run = RunDirectory.create(runs, name, "distill");
+        TrainingOptions.checkPatience(config, prepared.validation());
+        TeacherSource.Transfer rawTransfer = transferFile != null ? TeacherSource.Transfer.whole(loaded.transfer())
+                : new TeacherSource.Transfer(loaded.train(), loaded.trainRows(),
+                        loaded.trainRows().length + (loaded.valRows() == null ? 0 : loaded.valRows().length));
+        Workflows.describe(loaded, prepared, System.out);
 
         try (Backend backend = backendOptions.create()) {
-            TeacherLogits logits = imported != null ? imported : teacherLogits(backend, train, classes);
+            TeacherSource.Aligned aligned = source.logits(backend, rawTransfer, temperature);
+            System.out.println(aligned.report());
+            aligned.logits().checkFits(aligned.examples().length, classes, String.join(", ", teacher.describe()));
             if (saveTeacherLogits != null) {
-                logits.save(saveTeacherLogits);
-                System.out.println("teacher logits saved to " + saveTeacherLogits);
+                saveLogits(aligned, rawTransfer);
             }
-            Dataset transfer = transferIndices != null ? train.subset(transferIndices) : train;
-            TeacherLogits transferLogits = transferIndices != null ? logits.subset(transferIndices) : logits;
+            Dataset transferInputs = prepared.schema().preprocessing().apply(rawTransfer.data());
+            Dataset transfer = aligned.coversAll(transferInputs.size()) ? transferInputs : transferInputs.subset(aligned.examples());
+            TeacherLogits transferLogits = aligned.logits();
+            int[] chosen = omitClasses != null ? transfer.indicesWithoutClasses(omitClasses)
+                    : onlyClasses != null ? transfer.indicesOnlyClasses(onlyClasses) : null;
+            if (chosen != null) {
+                if (chosen.length == 0) {
+                    throw new IllegalArgumentException("the transfer set is empty after choosing classes");
+                }
+                transfer = transfer.subset(chosen);
+                transferLogits = transferLogits.subset(chosen);
+            }
             if (unlabelled) {
                 transfer = transfer.unlabelled();
             }
@@ -161,34 +142,62 @@ final class DistillCommand implements Callable<Integer> {
             cfg.addProperty("alpha", alpha);
             cfg.addProperty("mode", distill.mode().name());
             JsonArray ts = new JsonArray();
-            teachers.forEach(t -> ts.add(t.toString()));
+            teacher.describe().forEach(ts::add);
             cfg.add("teachers", ts);
-            cfg.addProperty("teacherLogits", teacherLogitsFile == null ? null : teacherLogitsFile.toString());
-            cfg.addProperty("teacherShifts", teacherShifts);
+            cfg.addProperty("teacherShifts", teacher.shifts);
+            cfg.addProperty("transfer", transferFile == null ? "training set" : transferFile.toString());
             cfg.addProperty("transferExamples", transfer.size());
             cfg.addProperty("unlabelled", unlabelled);
+            cfg.addProperty("preprocessing", prepared.schema().preprocessing().toString());
             cfg.add("training", config.toJson());
+            RunDirectory run = runOptions.create("distill");
             run.writeConfig(cfg);
 
-            Workflows.Trained t = Workflows.train(backend, spec, transfer, null, split.test(), ModelSchema.plain(transfer.featureCount()),
-                    new DistillationObjective(transferLogits, distill), config, run, "student", resume, System.out);
+            Workflows.Trained t = Workflows.train(backend, spec, transfer, prepared.validation(), prepared.test(),
+                    prepared.schema(), new DistillationObjective(transferLogits, distill), config, run, "student",
+                    resume.resume, System.out);
             try (Sequential model = t.model()) {
-                System.out.print(t.test().format());
+                Workflows.report(t, prepared.schema(), System.out);
                 System.out.printf("student saved to %s (%.1f s)%n", t.file(), t.seconds());
                 if (!adjustClasses.isEmpty()) {
                     for (int i = 0; i < adjustClasses.size(); i++) {
                         BiasAdjustment.add(model, adjustDeltas.get(i), adjustClasses.get(i));
                     }
-                    Evaluation adjusted = Inference.evaluate(model, split.test());
                     Path file = run.file("student-bias-adjusted.safetensors");
-                    ModelFile.save(model, file, Map.of("bias_adjust", String.join(" ", biasAdjust)));
+                    ModelFile.save(model, prepared.schema(), file, Map.of("bias_adjust", String.join(" ", biasAdjust)));
                     System.out.println("after bias adjustment " + String.join(" ", biasAdjust) + ":");
-                    System.out.print(adjusted.format());
+                    if (prepared.validation() != null) {
+                        System.out.print(Inference.evaluate(model, prepared.validation()).format("validation", prepared.schema().classNames()));
+                    }
+                    if (prepared.test() != null) {
+                        System.out.print(Inference.evaluate(model, prepared.test()).format("test", prepared.schema().classNames()));
+                    }
                     System.out.println("adjusted student saved to " + file);
                 }
             }
         }
         return 0;
+    }
+
+    /** Writes the aligned logits, with the transfer-file row of each when they are not every row in order. */
+    private void saveLogits(TeacherSource.Aligned aligned, TeacherSource.Transfer transfer) throws java.io.IOException {
+        aligned.logits().save(saveTeacherLogits);
+        int[] fileRows = new int[aligned.examples().length];
+        boolean identity = fileRows.length == transfer.fileRowCount();
+        for (int k = 0; k < fileRows.length; k++) {
+            fileRows[k] = transfer.fileRows()[aligned.examples()[k]];
+            identity &= fileRows[k] == k;
+        }
+        System.out.println("teacher logits saved to " + saveTeacherLogits);
+        if (!identity) {
+            Path rows = saveTeacherLogits.resolveSibling(saveTeacherLogits.getFileName() + ".rows.txt");
+            StringBuilder sb = new StringBuilder();
+            for (int r : fileRows) {
+                sb.append(r).append('\n');
+            }
+            AtomicFiles.writeString(rows, sb.toString());
+            System.out.println("their transfer-file rows saved to " + rows + " (give it as --teacher-rows with them)");
+        }
     }
 
     /** Throws unless every class is one of the student's {@code classes} outputs. */
@@ -201,26 +210,6 @@ final class DistillCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
             }
         }
-    }
-
-    private TeacherLogits teacherLogits(Backend backend, Dataset train, int classes) throws Exception {
-        List<TeacherLogits> members = new ArrayList<>();
-        for (Path file : teachers) {
-            try (Sequential teacher = ModelFile.load(backend, file)) {
-                long start = System.nanoTime();
-                TeacherLogits l = teacherShifts > 0
-                        ? TeacherLogits.computeShiftAveraged(teacher, train, teacherShifts, temperature)
-                        : TeacherLogits.compute(teacher, train);
-                l.checkFits(train.size(), classes, file.toString());
-                String what = teacherShifts > 0
-                        ? "soft targets averaged over " + (2 * teacherShifts + 1) * (2 * teacherShifts + 1) + " shifts" : "logits";
-                System.out.printf("teacher %s: %s over %d examples in %.1f s; training-set errors %d%n", file, what,
-                        train.size(), (System.nanoTime() - start) / 1e9,
-                        Evaluation.of(Inference.argmax(l.toArray(), classes), train.labels(), classes).errors());
-                members.add(l);
-            }
-        }
-        return members.size() == 1 ? members.get(0) : TeacherLogits.ensemble(members, combine, temperature);
     }
 
     static void parseBiasAdjust(String spec, List<int[]> classes, List<Float> deltas) {

@@ -10,7 +10,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.io.ModelFile;
-import org.distill4j.nn.Sequential;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.train.Evaluation;
 import org.distill4j.train.Inference;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Evaluate a saved model (or, with --model repeated, the ensemble averaging their probabilities) on the test set.")
 final class EvalCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions;
-    @Mixin DataOptions data;
+    @Mixin TestDataOptions data;
 
     @Option(names = "--model", required = true, description = "A model file written by train or distill; repeat for an ensemble.")
     List<Path> modelFiles;
@@ -42,15 +42,24 @@ final class EvalCommand implements Callable<Integer> {
         for (Path file : modelFiles) {
             requireFile(file);
         }
+        data.check();
         backendOptions.check();
-        Dataset test = data.load().test();
         List<TeacherLogits> members = new ArrayList<>();
+        ModelSchema first = null;
+        Dataset test = null;
         int classes = 0;
         try (Backend backend = backendOptions.create()) {
             for (Path file : modelFiles) {
-                try (Sequential model = ModelFile.load(backend, file)) {
-                    classes = model.outputSize();
-                    TeacherLogits logits = TeacherLogits.compute(model, test);
+                try (ModelFile.Saved saved = ModelFile.read(backend, file)) {
+                    if (first == null) {
+                        first = saved.schema();
+                        classes = saved.model().outputSize();
+                        test = data.loadFor(first, classes);
+                    } else {
+                        requireSameClasses(file, saved, first, classes);
+                    }
+                    Dataset inputs = saved.schema().preprocessing().apply(test);
+                    TeacherLogits logits = TeacherLogits.compute(saved.model(), inputs);
                     if (modelFiles.size() > 1) {
                         Evaluation e = Evaluation.of(Inference.argmax(logits.toArray(), classes), test.labels(), classes);
                         System.out.printf("%s: %d test errors%n", file, e.errors());
@@ -65,7 +74,16 @@ final class EvalCommand implements Callable<Integer> {
         if (members.size() > 1) {
             System.out.println("ensemble of " + members.size() + " (average of probabilities):");
         }
-        System.out.print(json ? e.toJson() + "\n" : e.format());
+        System.out.print(json ? e.toJson() + "\n" : e.format("test", first.classNames()));
         return 0;
+    }
+
+    /** Throws unless an ensemble member has the first member's classes. */
+    private static void requireSameClasses(Path file, ModelFile.Saved saved, ModelSchema first, int classes) {
+        if (saved.model().outputSize() != classes || !java.util.Objects.equals(saved.schema().classNames(), first.classNames())) {
+            throw new IllegalArgumentException("ensemble member " + file + " has classes "
+                    + (saved.schema().classNames() != null ? saved.schema().classNames() : saved.model().outputSize())
+                    + ", the first model " + (first.classNames() != null ? first.classNames() : classes));
+        }
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
 import org.distill4j.io.ModelFile;
-import org.distill4j.nn.Sequential;
+import org.distill4j.io.ModelSchema;
 import org.distill4j.train.Probabilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         description = "Show a model's softened class probabilities softmax(z/T) for one test example at several temperatures.")
 final class SoftenCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions;
-    @Mixin DataOptions data;
+    @Mixin TestDataOptions data;
 
     @Option(names = "--model", required = true, description = "A model file (usually the teacher).")
     Path modelFile;
@@ -37,18 +37,24 @@ final class SoftenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Dataset test = data.load().test();
-        if (index < 0 || index >= test.size()) {
-            throw new IllegalArgumentException("--index " + index + " is outside the test set of " + test.size());
-        }
-        float[] x = new float[test.featureCount()];
-        test.features(index, x, 0);
+        data.check();
+        EvalCommand.requireFile(modelFile);
         float[] z;
-        try (Backend backend = backendOptions.create(); Sequential model = ModelFile.load(backend, modelFile)) {
-            z = model.logits(x, 1);
+        Dataset test;
+        ModelSchema schema;
+        try (Backend backend = backendOptions.create(); ModelFile.Saved saved = ModelFile.read(backend, modelFile)) {
+            schema = saved.schema();
+            test = data.loadFor(schema, saved.model().outputSize());
+            if (index < 0 || index >= test.size()) {
+                throw new IllegalArgumentException("--index " + index + " is outside the test set of " + test.size());
+            }
+            float[] x = new float[test.featureCount()];
+            test.features(index, x, 0);
+            z = saved.model().logits(schema.preprocessing().transform(x, 1), 1);
         }
         Map<String, double[]> byT = new LinkedHashMap<>();
-        System.out.printf("test example %d, label %d; softmax(z / T) per class:%n", index, test.label(index));
+        String label = test.label(index) >= 0 ? schema.className(test.label(index)) : "none";
+        System.out.printf("test example %d, label %s; softmax(z / T) per class:%n", index, label);
         for (float t : temperatures) {
             if (!(t > 0) || Float.isInfinite(t)) {
                 throw new IllegalArgumentException("temperatures must be > 0 and finite, found " + t);
@@ -56,14 +62,14 @@ final class SoftenCommand implements Callable<Integer> {
             double[] p = Probabilities.softmax(z, t);
             StringBuilder sb = new StringBuilder(String.format("T = %-5g", t));
             for (int c = 0; c < z.length; c++) {
-                sb.append(String.format(" %d:%.2e", c, p[c]));
+                sb.append(String.format(" %s:%.2e", schema.className(c), p[c]));
             }
             System.out.println(sb);
             byT.put("T = " + t, p);
         }
         if (chart != null) {
             Charts.softenedDistribution(chart, "Teacher's softened probabilities, test digit " + index
-                    + " (label " + test.label(index) + ")", byT);
+                    + " (label " + label + ")", byT);
             System.out.println("wrote " + chart);
         }
         return 0;

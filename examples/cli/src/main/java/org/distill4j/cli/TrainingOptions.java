@@ -1,5 +1,6 @@
 package org.distill4j.cli;
 
+import org.distill4j.data.Dataset;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Option;
 
@@ -44,11 +45,19 @@ final class TrainingOptions {
     @Option(names = "--jitter", description = "Shift training images by up to this many pixels.")
     Integer jitter;
 
-    @Option(names = "--patience", description = "Stop after this many epochs without a better evaluation (0 = never).")
+    @Option(names = "--patience", description = "Stop after this many epochs without fewer validation errors (0 = never; needs validation data).")
     Integer patience;
 
     @Option(names = "--seed", description = "Seed for initialisation, shuffles, dropout and jitter.")
     Long seed;
+
+    /** Throws unless patience has validation data to stop on. */
+    static void checkPatience(TrainConfig config, Dataset validation) {
+        if (config.patience() > 0 && validation == null) {
+            throw new IllegalArgumentException("--patience needs validation data (--val FILE or --val-fraction F) to stop on;"
+                    + " the test set is never used to choose");
+        }
+    }
 
     /** {@code defaults} overridden by every option the user gave. */
     TrainConfig apply(TrainConfig defaults) {

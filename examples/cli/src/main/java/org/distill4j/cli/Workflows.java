@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.distill4j.backend.Backend;
+import org.distill4j.data.DataFiles;
 import org.distill4j.data.Dataset;
+import org.distill4j.data.Preprocessing;
 import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
 import org.distill4j.io.ModelSchema;
@@ -28,6 +30,40 @@ final class Workflows {
     private Workflows() {
     }
 
+    /** The model's inputs (preprocessed) of the training, validation and test sets, and the schema to save. */
+    record Prepared(Dataset train, Dataset validation, Dataset test, ModelSchema schema) {
+    }
+
+    /**
+     * Fits {@code kind} (or, when {@code null}, the data's default) on the training set and applies it to every set;
+     * the schema keeps it with the training set's feature names, class names and image shape.
+     */
+    static Prepared prepare(DataOptions options, DataFiles.Loaded data, Preprocessing.Kind kind) throws IOException {
+        Dataset train = data.train();
+        Preprocessing.Kind k = kind != null ? kind : options.defaultPreprocessing(train);
+        Preprocessing p = Preprocessing.fit(k, train, data.imputeFill());
+        ModelSchema schema = new ModelSchema(p, train.featureNames().orElse(null), data.classes().names().orElse(null),
+                train.imageShape().orElse(null));
+        return new Prepared(p.apply(train), data.val() == null ? null : p.apply(data.val()),
+                data.test() == null ? null : p.apply(data.test()), schema);
+    }
+
+    /** Prints what the data are: sizes, classes and preprocessing, and whether a validation set chooses the epoch. */
+    static void describe(DataFiles.Loaded data, Prepared prepared, PrintStream out) {
+        out.printf("data: %d training, %s validation, %s test examples; %d features, %d classes%s; preprocessing %s%n",
+                data.train().size(), data.val() == null ? "no" : Integer.toString(data.val().size()),
+                data.test() == null ? "no" : Integer.toString(data.test().size()), data.train().featureCount(),
+                data.classes().count(), data.classes().names().map(n -> " " + abbreviate(n)).orElse(""),
+                prepared.schema().preprocessing());
+        if (data.val() == null) {
+            out.println("no validation data (--val or --val-fraction): every epoch runs and the last one is kept");
+        }
+    }
+
+    static String abbreviate(java.util.List<String> names) {
+        return names.size() <= 8 ? names.toString() : names.subList(0, 8) + " ... (" + names.size() + ")";
+    }
+
     /**
      * A trained model, the evaluations of the kept weights on the validation and test sets (either {@code null}
      * without such data), and the run's wall time.
@@ -45,6 +81,16 @@ final class Workflows {
 
         private static String errors(Evaluation e) {
             return String.format("%d errors of %d (%.2f%%)", e.errors(), e.examples(), 100.0 * e.errors() / e.examples());
+        }
+    }
+
+    /** Prints which epoch was kept, validation and test errors side by side, and the test set's full report. */
+    static void report(Trained t, ModelSchema schema, PrintStream out) {
+        out.print(t.summary());
+        if (t.test() != null) {
+            out.print(t.test().format("test", schema.classNames()));
+        } else if (t.validation() != null) {
+            out.print(t.validation().format("validation", schema.classNames()));
         }
     }
 
