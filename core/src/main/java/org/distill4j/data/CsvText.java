@@ -156,6 +156,12 @@ final class CsvText {
         }
     }
 
+    /** {@code items} as a list, only the first {@code max} shown when there are more, then how many in all. */
+    static String abbreviate(List<String> items, int max) {
+        return items.size() <= max ? items.toString()
+                : "[" + String.join(", ", items.subList(0, max)) + ", ... (" + items.size() + " in all)]";
+    }
+
     /** A growable float array. */
     static final class FloatList {
         private float[] values = new float[1024];

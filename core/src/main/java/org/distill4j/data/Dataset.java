@@ -122,7 +122,7 @@ public final class Dataset {
         List<String> copy = List.copyOf(names);
         if (copy.size() != expected) {
             throw new IllegalArgumentException(copy.size() + " " + kind + " names for " + expected + " " + kind
-                    + (kind.equals("class") ? "es" : "s") + ": " + abbreviate(copy));
+                    + (kind.equals("class") ? "es" : "s") + ": " + CsvText.abbreviate(copy, 5));
         }
         return copy;
     }
@@ -338,13 +338,8 @@ public final class Dataset {
         return "Dataset[" + size() + " examples x " + featureCount + " features, " + classCount + " classes, "
                 + labelledCount() + " labelled" + (imageShape == null ? "" : ", images " + imageShape.channels() + "x"
                 + imageShape.height() + "x" + imageShape.width())
-                + (featureNames == null ? "" : ", features " + abbreviate(featureNames))
-                + (classNames == null ? "" : ", classes " + abbreviate(classNames)) + "]";
+                + (featureNames == null ? "" : ", features " + CsvText.abbreviate(featureNames, 5))
+                + (classNames == null ? "" : ", classes " + CsvText.abbreviate(classNames, 5)) + "]";
     }
 
-    /** At most the first five names, then how many there are. */
-    private static String abbreviate(List<String> names) {
-        return names.size() <= 5 ? names.toString()
-                : "[" + String.join(", ", names.subList(0, 5)) + ", ... (" + names.size() + " in all)]";
-    }
 }
