@@ -1,15 +1,8 @@
 package org.distill4j.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.distill4j.io.DataFormatException;
@@ -28,7 +21,6 @@ import org.distill4j.io.DataFormatException;
  * skipped. Errors name the file, the 1-based line and the 1-based column (and its header name).
  */
 public final class CsvReader {
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
 
     private final int labelIndex;
@@ -86,29 +78,23 @@ public final class CsvReader {
         int columns = -1;
         int labelAt = -1;
         int firstRowLine = 0;
-        FloatList features = new FloatList();
+        CsvText.FloatList features = new CsvText.FloatList();
         List<Integer> labels = new ArrayList<>();
         int maxLabel = -1;
         int maxLabelLine = 0;
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16)) {
-            int lineNumber = 0;
-            for (String line; (line = in.readLine()) != null; ) {
-                lineNumber++;
-                if (lineNumber == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
+        try (CsvText.Lines in = new CsvText.Lines(file)) {
+            for (String line; (line = in.next()) != null; ) {
+                int lineNumber = in.number();
                 if (line.isBlank()) {
                     continue;
                 }
-                List<String> fields = split(line, source, lineNumber);
+                List<String> fields = CsvText.split(line, delimiter, source, lineNumber);
                 if (columns < 0) {
                     columns = fields.size();
                     firstRowLine = lineNumber;
                     if (columns < 2) {
                         throw new DataFormatException(source, "line " + lineNumber + " has " + columns
-                                + " column, expected at least 2 (a label and a feature)" + delimiterHint(line));
+                                + " column, expected at least 2 (a label and a feature)" + CsvText.delimiterHint(line, delimiter));
                     }
                     labelAt = labelIndex(fields, source, lineNumber);
                     if (header) {
@@ -130,20 +116,18 @@ public final class CsvReader {
                             maxLabelLine = lineNumber;
                         }
                     } else {
-                        features.add(number(cell, source, lineNumber, c, names));
+                        features.add(CsvText.number(cell, source, lineNumber, c, names));
                     }
                 }
             }
-        } catch (CharacterCodingException e) {
-            throw new DataFormatException(source, "is not valid UTF-8 text", e);
         }
         if (columns < 0) {
             throw new DataFormatException(source, "has no rows");
         }
         int count = classCount > 0 ? classCount : Math.max(1, maxLabel + 1);
         if (maxLabel >= count) {
-            throw new DataFormatException(source, "line " + maxLabelLine + ", column " + (labelAt + 1) + columnName(names, labelAt)
-                    + ": label " + maxLabel + ", expected 0 to " + (count - 1) + " (or -1 for unlabelled)");
+            throw new DataFormatException(source, CsvText.cellAt(maxLabelLine, labelAt, names) + ": label " + maxLabel
+                    + ", expected 0 to " + (count - 1) + " (or -1 for unlabelled)");
         }
         int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
         return new Dataset(features.toArray(), columns - 1, l, count);
@@ -173,109 +157,9 @@ public final class CsvReader {
             return -1;
         }
         if (!INTEGER.matcher(cell).matches() || Integer.parseInt(cell) < -1) {
-            throw new DataFormatException(source, "line " + line + ", column " + (column + 1) + columnName(names, column)
-                    + ": label '" + abbreviate(cell) + "', expected a class index 0, 1, ... (or -1 or empty for unlabelled)");
+            throw new DataFormatException(source, CsvText.cellAt(line, column, names)
+                    + ": label '" + CsvText.abbreviate(cell) + "', expected a class index 0, 1, ... (or -1 or empty for unlabelled)");
         }
         return Integer.parseInt(cell);
-    }
-
-    private static float number(String cell, String source, int line, int column, List<String> names) throws DataFormatException {
-        if (!NUMBER.matcher(cell).matches()) {
-            throw new DataFormatException(source, "line " + line + ", column " + (column + 1) + columnName(names, column)
-                    + ": '" + abbreviate(cell) + "' is not a number");
-        }
-        float value = Float.parseFloat(cell);
-        if (!Float.isFinite(value)) {
-            throw new DataFormatException(source, "line " + line + ", column " + (column + 1) + columnName(names, column)
-                    + ": " + cell + " is too large for float");
-        }
-        return value;
-    }
-
-    /** Splits one line into trimmed fields, unquoting double-quoted ones. */
-    private List<String> split(String line, String source, int lineNumber) throws DataFormatException {
-        List<String> fields = new ArrayList<>();
-        int i = 0;
-        while (true) {
-            while (i < line.length() && line.charAt(i) != delimiter && Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            StringBuilder field = new StringBuilder();
-            if (i < line.length() && line.charAt(i) == '"') {
-                int open = i++;
-                while (true) {
-                    if (i >= line.length()) {
-                        throw new DataFormatException(source, "line " + lineNumber + ", column " + (fields.size() + 1)
-                                + ": quote opened at character " + (open + 1) + " is not closed on this line");
-                    }
-                    char c = line.charAt(i++);
-                    if (c == '"') {
-                        if (i < line.length() && line.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                }
-                while (i < line.length() && line.charAt(i) != delimiter && Character.isWhitespace(line.charAt(i))) {
-                    i++;
-                }
-                if (i < line.length() && line.charAt(i) != delimiter) {
-                    throw new DataFormatException(source, "line " + lineNumber + ", column " + (fields.size() + 1)
-                            + ": unexpected '" + line.charAt(i) + "' after a closing quote");
-                }
-                fields.add(field.toString());
-            } else {
-                int start = i;
-                while (i < line.length() && line.charAt(i) != delimiter) {
-                    i++;
-                }
-                fields.add(line.substring(start, i).strip());
-            }
-            if (i >= line.length()) {
-                return fields;
-            }
-            i++;
-        }
-    }
-
-    private String delimiterHint(String line) {
-        for (char c : new char[] {';', '\t', ',', '|'}) {
-            if (c != delimiter && line.indexOf(c) >= 0) {
-                return "; is the delimiter '" + (c == '\t' ? "\\t" : String.valueOf(c)) + "' rather than '" + delimiter + "'?";
-            }
-        }
-        return "";
-    }
-
-    private static String columnName(List<String> names, int column) {
-        return names == null ? "" : " ('" + names.get(column) + "')";
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
-
-    /** A growable float array. */
-    private static final class FloatList {
-        private float[] values = new float[1024];
-        private int size;
-
-        void add(float v) {
-            if (size == values.length) {
-                if (values.length >= Integer.MAX_VALUE - 8) {
-                    throw new IllegalStateException("CSV has more than 2^31 feature values");
-                }
-                values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * values.length));
-            }
-            values[size++] = v;
-        }
-
-        float[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.distill4j.data;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -12,8 +13,13 @@ import java.util.function.IntPredicate;
  *
  * <p>The arrays passed to the constructor are taken over, not copied, because datasets can be large; callers must
  * not change them afterwards. Features must be finite: a NaN or infinity is refused when the dataset is made, naming
- * the example and feature, rather than turning a training run's loss into NaN later. Every method that returns a dataset returns a new one with its own arrays; labels
- * keep their class indices (subsets are not renumbered) and the class count stays the same.
+ * the example and feature, rather than turning a training run's loss into NaN later. Every method that returns a
+ * dataset returns a new one with its own arrays (except the two {@code with...Names} methods, whose copies share
+ * them); labels keep their class indices (subsets are not renumbered) and the class count stays the same.
+ *
+ * <p>A dataset may carry names for its features (such as a CSV header) and for its classes (string labels, in class
+ * index order); they are optional, kept by every method that returns a dataset, and given with
+ * {@link #withFeatureNames} and {@link #withClassNames}.
  */
 public final class Dataset {
 
@@ -36,6 +42,8 @@ public final class Dataset {
     private final int[] labels;
     private final int classCount;
     private final ImageShape imageShape;
+    private final List<String> featureNames;
+    private final List<String> classNames;
 
     /**
      * @param features   {@code labels.length * featureCount} values, example after example
@@ -71,6 +79,62 @@ public final class Dataset {
         this.labels = labels;
         this.classCount = classCount;
         this.imageShape = imageShape;
+        this.featureNames = null;
+        this.classNames = null;
+    }
+
+    /** A dataset with the checked arrays and shape of {@code data} and these names (each {@code null} or of the right size). */
+    private Dataset(Dataset data, float[] features, int[] labels, List<String> featureNames, List<String> classNames) {
+        this.features = features;
+        this.featureCount = data.featureCount;
+        this.labels = labels;
+        this.classCount = data.classCount;
+        this.imageShape = data.imageShape;
+        this.featureNames = featureNames;
+        this.classNames = classNames;
+    }
+
+    /** A dataset of the same shape and names as this one with other, already checked, arrays. */
+    private Dataset with(float[] features, int[] labels) {
+        return new Dataset(this, features, labels, featureNames, classNames);
+    }
+
+    /**
+     * A copy named {@code names}, one per feature in order, or without feature names for {@code null}. The copy
+     * shares this dataset's arrays, which neither ever changes.
+     */
+    public Dataset withFeatureNames(List<String> names) {
+        return new Dataset(this, features, labels, checkedNames(names, featureCount, "feature"), classNames);
+    }
+
+    /**
+     * A copy whose classes are named {@code names}, one per class index in order, or without class names for
+     * {@code null}. The copy shares this dataset's arrays, which neither ever changes.
+     */
+    public Dataset withClassNames(List<String> names) {
+        return new Dataset(this, features, labels, featureNames, checkedNames(names, classCount, "class"));
+    }
+
+    private static List<String> checkedNames(List<String> names, int expected, String kind) {
+        if (names == null) {
+            return null;
+        }
+        List<String> copy = List.copyOf(names);
+        if (copy.size() != expected) {
+            throw new IllegalArgumentException(copy.size() + " " + kind + " names for " + expected + " " + kind
+                    + (kind.equals("class") ? "es" : "s") + ": " + CsvText.abbreviate(copy, 5));
+        }
+        return copy;
+    }
+
+    /** The feature names, one per feature, when known. */
+    public Optional<List<String>> featureNames() {
+        return Optional.ofNullable(featureNames);
+    }
+
+    /** The class names, one per class index, when known. */
+    public Optional<List<String>> classNames() {
+        return Optional.ofNullable(classNames);
     }
 
     /**
@@ -185,14 +249,13 @@ public final class Dataset {
             System.arraycopy(features, i * featureCount, f, k * featureCount, featureCount);
             l[k] = labels[i];
         }
-        return new Dataset(f, featureCount, l, classCount, imageShape);
+        return with(f, l);
     }
 
     /** The examples {@code from} (inclusive) to {@code to} (exclusive). */
     public Dataset slice(int from, int to) {
         Objects.checkFromToIndex(from, to, labels.length);
-        return new Dataset(Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount,
-                Arrays.copyOfRange(labels, from, to), classCount, imageShape);
+        return with(Arrays.copyOfRange(features, from * featureCount, to * featureCount), Arrays.copyOfRange(labels, from, to));
     }
 
     /** The same examples, labels and shape with other features ({@code size x featureCount}, taken over, not copied). */
@@ -226,7 +289,7 @@ public final class Dataset {
     public Dataset unlabelled() {
         int[] l = new int[labels.length];
         Arrays.fill(l, -1);
-        return new Dataset(features.clone(), featureCount, l, classCount, imageShape);
+        return with(features.clone(), l);
     }
 
     /** A permutation of {@code 0 .. size-1} determined by {@code seed} alone. */
@@ -279,6 +342,9 @@ public final class Dataset {
     public String toString() {
         return "Dataset[" + size() + " examples x " + featureCount + " features, " + classCount + " classes, "
                 + labelledCount() + " labelled" + (imageShape == null ? "" : ", images " + imageShape.channels() + "x"
-                + imageShape.height() + "x" + imageShape.width()) + "]";
+                + imageShape.height() + "x" + imageShape.width())
+                + (featureNames == null ? "" : ", features " + CsvText.abbreviate(featureNames, 5))
+                + (classNames == null ? "" : ", classes " + CsvText.abbreviate(classNames, 5)) + "]";
     }
+
 }

@@ -312,7 +312,7 @@ public final class Npy {
     }
 
     /** A shape as Python writes a tuple: {@code (2, 3)}, {@code (3,)}. */
-    static String shapeString(int[] shape) {
+    public static String shapeString(int[] shape) {
         if (shape.length == 1) {
             return "(" + shape[0] + ",)";
         }

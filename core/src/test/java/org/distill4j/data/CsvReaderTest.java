@@ -80,7 +80,7 @@ class CsvReaderTest {
     @Test
     void badNumberNamesLineColumnAndHeader() throws IOException {
         Path file = csv("a,b,label\n1,2,0\n3,abc,1\n");
-        assertEquals(file + ": line 3, column 2 ('b'): 'abc' is not a number",
+        assertEquals(file + ": line 3, column 2 ('b'): 'abc' is not a number, expected a decimal number such as 1, -0.5 or 2e-3",
                 rejected(CsvReader.labelColumn("label"), file));
     }
 
