@@ -3,6 +3,7 @@ package org.distill4j.data;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.distill4j.io.DataFormatException;
 
 /**
@@ -146,6 +147,43 @@ public final class DataFiles {
         DataPart part = DataPart.read(features, labels, "the " + set + " labels file", table(spec, features), !unlabelled);
         String trainSource = spec.train() == null ? "MNIST training set in " + spec.mnistDir() : spec.train().toString();
         return part.toDataset(classes, fill, unlabelled, train, trainSource);
+    }
+
+    /**
+     * What a trained model expects of raw examples, for {@link #readFor}: its classes, its features (names when it
+     * was trained on a table) and the values that fill missing cells ({@code null} when it refuses them).
+     */
+    public record Expected(ClassIndex classes, int featureCount, List<String> featureNames, float[] fill) {
+    }
+
+    /**
+     * Reads one set of examples for a trained model, in any of the formats {@link #load} reads: the features must be
+     * the model's (count, and names in order where both have them), labels are encoded with its classes (required
+     * unless {@code labelsRequired} is false, when a table's label column is used if present), and missing cells
+     * are filled with its fill values or refused.
+     */
+    public static Dataset readFor(Path features, Path labels, Expected expected, String labelColumn, Character delimiter,
+                                  boolean labelsRequired) throws IOException {
+        TableReader reader = TableReader.forFile(features).withMissingCells(expected.fill() != null);
+        if (delimiter != null) {
+            reader = reader.withDelimiter(delimiter);
+        }
+        if (labelColumn != null) {
+            reader = reader.withLabel(labelColumn);
+        }
+        DataPart part = DataPart.read(features, labels, "the labels file", reader, labelsRequired);
+        if (expected.featureNames() != null && part.featureNames() != null && !part.featureNames().equals(expected.featureNames())) {
+            throw new DataFormatException(part.source(), "feature columns " + abbreviate(part.featureNames())
+                    + ", expected the model's " + abbreviate(expected.featureNames()) + " in that order");
+        }
+        if (part.cols() != expected.featureCount()) {
+            throw DataFormatException.mismatch(part.source(), "feature count", part.cols(), expected.featureCount() + " (the model's inputs)");
+        }
+        return part.toDataset(expected.classes(), expected.fill(), !labelsRequired, null, null);
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 8 ? names.toString() : names.subList(0, 8) + " ... (" + names.size() + " names)";
     }
 
     private static TableReader table(DataSpec spec, Path file) {

@@ -260,7 +260,7 @@ public final class Dataset {
 
     /** The same examples, labels and shape with other features ({@code size x featureCount}, taken over, not copied). */
     public Dataset withFeatures(float[] newFeatures) {
-        return new Dataset(newFeatures, featureCount, labels, classCount, imageShape);
+        return with(newFeatures, labels);
     }
 
     /** The indices, in order, of the examples whose label is not one of {@code classes}; unlabelled ones are kept. */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** What a data file holds, told by its first bytes rather than its name. */
-enum FileKind {
+public enum FileKind {
     /** A NumPy array: the magic {@code \x93NUMPY}. */
     NPY,
     /** An IDX file of unsigned bytes ({@code 00 00 08 nn}), or gzip data, which {@link IdxReader} reads as IDX. */
@@ -18,7 +18,7 @@ enum FileKind {
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     /** The kind of {@code file}'s content. */
-    static FileKind of(Path file) throws IOException {
+    public static FileKind of(Path file) throws IOException {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(NPY_MAGIC.length);

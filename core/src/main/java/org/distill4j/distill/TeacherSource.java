@@ -125,7 +125,7 @@ public sealed interface TeacherSource {
     record ImportedLogits(Path file, Path rowIds) implements TeacherSource {
         @Override
         public Aligned logits(Backend backend, Transfer transfer, float temperature) throws IOException {
-            NpyArray a = readMatrix(file, "teacher logits");
+            NpyArray a = readMatrix(file, "teacher logits", transfer);
             a.requireFinite();
             return align(file, rowIds, a, a.data(), transfer, "teacher logits " + file);
         }
@@ -146,7 +146,7 @@ public sealed interface TeacherSource {
 
         @Override
         public Aligned logits(Backend backend, Transfer transfer, float temperature) throws IOException {
-            NpyArray a = readMatrix(file, "teacher probabilities");
+            NpyArray a = readMatrix(file, "teacher probabilities", transfer);
             int rows = a.rows();
             int classes = a.cols();
             float[] p = a.data();
@@ -206,11 +206,15 @@ public sealed interface TeacherSource {
         }
     }
 
-    private static NpyArray readMatrix(Path file, String what) throws IOException {
+    private static NpyArray readMatrix(Path file, String what, Transfer transfer) throws IOException {
         NpyArray a = Npy.read(file);
         if (a.shape().length != 2 || a.cols() < 2) {
             throw new DataFormatException(file, what + " must be a 2-D array [examples, classes >= 2], found shape "
                     + Arrays.toString(a.shape()));
+        }
+        if (a.cols() != transfer.data().classCount()) {
+            throw DataFormatException.mismatch(file.toString(), "class count (columns)", a.cols(),
+                    transfer.data().classCount() + " (the classes of the training labels)");
         }
         return a;
     }

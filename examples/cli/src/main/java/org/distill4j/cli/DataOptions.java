@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.distill4j.data.DataFiles;
 import org.distill4j.data.Dataset;
+import org.distill4j.data.FileKind;
 import org.distill4j.data.Preprocessing;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,10 +99,10 @@ final class DataOptions {
         if (train == null) {
             return Preprocessing.Kind.NONE;
         }
-        return switch (DataFiles.kindOf(train)) {
+        return switch (FileKind.of(train)) {
             case IDX -> Preprocessing.Kind.NONE;
             case NPY -> trainSet.imageShape().isPresent() ? Preprocessing.Kind.MIN_MAX : Preprocessing.Kind.STANDARDIZE;
-            case TABLE -> Preprocessing.Kind.STANDARDIZE;
+            case TEXT -> Preprocessing.Kind.STANDARDIZE;
         };
     }
 

@@ -40,7 +40,7 @@ public final class Main {
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("error: " + e.getMessage());
+        err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();

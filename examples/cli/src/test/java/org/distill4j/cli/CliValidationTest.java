@@ -140,6 +140,11 @@ class CliValidationTest {
         r = distill("--teacher", runs.resolve("teacher/model.safetensors").toString(), "--teacher-shifts", "1", "--name", "shifted");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(runs.resolve("shifted/config.json")).contains("\"teacherShifts\": 1"));
+        String teacher = runs.resolve("teacher/model.safetensors").toString();
+        r = distill("--teacher", teacher, "--teacher", teacher, "--name", "ensemble");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(runs.resolve("ensemble/config.json")).contains("\"teachers\": [\n    \"" + teacher + "\",\n    \"" + teacher),
+                "an ensemble of two model files");
     }
 
     @Test
@@ -168,12 +173,12 @@ class CliValidationTest {
     @DisplayName("teacher logits whose rows or classes do not match the transfer set and the student are refused before training")
     void teacherLogitsMustMatch() throws IOException {
         Path rows = logits(TRAIN - 1, 10, 0f);
-        distill("--teacher-logits", rows.toString()).fails(1, rows + ": shape (examples, classes) (39, 10), expected (40, 10)").oneLine();
+        distill("--teacher-logits", rows.toString()).fails(1, rows + ": row count 39, expected 40 (the rows of the transfer file").oneLine();
         Path classes = logits(TRAIN, 5, 0f);
-        distill("--teacher-logits", classes.toString()).fails(1, classes + ": shape (examples, classes) (40, 5), expected (40, 10)").oneLine();
+        distill("--teacher-logits", classes.toString()).fails(1, classes + ": class count (columns) 5, expected 10 (the classes of the training labels)").oneLine();
         Path nan = logits(TRAIN, 10, Float.NaN);
         distill("--teacher-logits", nan.toString()).fails(1, nan + ": value at row 0, column 0 is NaN").oneLine();
-        distill("--teacher-logits", files.resolve("missing.npy").toString()).fails(2, "--teacher-logits file not found").oneLine();
+        distill("--teacher-logits", files.resolve("missing.npy").toString()).fails(1, "file not found: " + files.resolve("missing.npy")).oneLine();
         assertNoWorkDone();
     }
 
@@ -203,7 +208,7 @@ class CliValidationTest {
         train("--batch", "0").fails(2, "training config: batch size must be >= 1").oneLine();
         train("--clip", "-1").fails(2, "training config: gradient clip norm must be >= 0").oneLine();
         train("--model", "16-x-10").fails(2, "model spec must look like 784-800-800-10").oneLine();
-        train("--model", "20-8-10").fails(2, "--model 20-8-10 takes 20 inputs, but the data have 16 features").oneLine();
+        train("--model", "20-8-10").fails(2, "--model 20-8-10 takes 20 inputs and has 10 outputs, but the data have 16 features and 10 classes").oneLine();
         train("--input-dropout", "1").fails(2, "input dropout must be in [0, 1)").oneLine();
         train("--max-norm", "-3").fails(2, "max-norm must be >= 0").oneLine();
         train("--train-limit", "0").fails(2, "--train-limit must be >= 1, found 0").oneLine();
@@ -214,7 +219,9 @@ class CliValidationTest {
         distill("--teacher-logits", good.toString(), "--bias-adjust", "3").fails(2, "--bias-adjust must look like CLASS=DELTA").oneLine();
         distill("--teacher-logits", good.toString(), "--omit-classes", "10").fails(2, "--omit-classes class 10 is outside").oneLine();
         distill("--teacher-logits", good.toString(), "--omit-classes", "1", "--only-classes", "2").fails(2, "--omit-classes and --only-classes").oneLine();
-        distill().fails(2, "give either --teacher").oneLine();
+        distill().fails(2, "Missing required argument (specify one of these): (--teacher=<models>");
+        distill("--teacher-logits", good.toString(), "--teacher-probs", good.toString())
+                .fails(2, "--teacher-logits=<logits>, --teacher-probs=<probabilities> are mutually exclusive");
         distill("--teacher-logits", good.toString(), "--teacher-shifts", "-1").fails(2, "--teacher-shifts must be >= 0").oneLine();
         distill("--teacher-logits", good.toString(), "--teacher-shifts", "2").fails(2, "--teacher-shifts needs --teacher model files").oneLine();
         assertNoWorkDone();

@@ -30,7 +30,7 @@ import picocli.CommandLine;
  * A user's own data through the command line, in-process: CSV files with a header and string labels, {@code .npy}
  * features with label files, IDX files under any name, a teacher's probabilities from another framework. The data
  * are three well-separated clusters in 4 features (one of them constant), so every model should classify the test
- * set almost perfectly; each run uses one CPU thread and a few epochs.
+ * set almost perfectly; each run uses one CPU thread, batches of 16 and a few epochs.
  */
 class OwnDataCliTest {
     private static final String[] CLASSES = {"cat", "dog", "fish"};
@@ -110,7 +110,7 @@ class OwnDataCliTest {
     private Result run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!List.of("eval", "predict").contains(args[0])) {
-            all.addAll(List.of("--runs", runs.toString()));
+            all.addAll(List.of("--runs", runs.toString(), "--batch", "16"));
         }
         all.addAll(List.of("--backend", "cpu", "--threads", "1"));
         StringWriter err = new StringWriter();
