@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DatasetTest {
@@ -143,5 +145,28 @@ class DatasetTest {
         }
         float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f};
         assertEquals(2, new Dataset(extremes, 2, new int[2], 2).size(), "large and tiny finite values are features like any other");
+    }
+
+    @Test
+    void featureAndClassNamesAreOptionalAndKeptByEveryCopy() {
+        Dataset plain = five();
+        assertTrue(plain.featureNames().isEmpty());
+        assertTrue(plain.classNames().isEmpty());
+        Dataset named = plain.withFeatureNames(List.of("x", "y")).withClassNames(List.of("a", "b", "c"));
+        for (Dataset d : List.of(named.subset(new int[] {1}), named.slice(0, 2), named.unlabelled(), named.withoutClasses(1),
+                named.onlyClasses(0))) {
+            assertEquals(Optional.of(List.of("x", "y")), d.featureNames());
+            assertEquals(Optional.of(List.of("a", "b", "c")), d.classNames());
+        }
+        assertTrue(named.withFeatureNames(null).featureNames().isEmpty());
+        assertTrue(named.toString().contains("features [x, y], classes [a, b, c]"), named.toString());
+    }
+
+    @Test
+    void namesMustMatchTheCounts() {
+        assertEquals("1 feature names for 2 features: [x]",
+                assertThrows(IllegalArgumentException.class, () -> five().withFeatureNames(List.of("x"))).getMessage());
+        assertEquals("2 class names for 3 classes: [a, b]",
+                assertThrows(IllegalArgumentException.class, () -> five().withClassNames(List.of("a", "b"))).getMessage());
     }
 }
