@@ -13,7 +13,8 @@ import org.distill4j.io.NpyArray;
  * as text for {@link ClassIndex} to map to classes. The format is told by the content, not the name:
  * <ul>
  * <li>a {@code .npy} array of shape {@code (N,)} or {@code (N, 1)}, of integers or of floats that are whole
- *     numbers, each written as a decimal integer;
+ *     numbers, each written as a decimal integer; {@code -1} marks an unlabelled row (as in scikit-learn's
+ *     semi-supervised estimators), other negative numbers are errors;
  * <li>an IDX labels file ({@code 0x00000801}), raw or gzip-compressed;
  * <li>otherwise UTF-8 text with one label per line, trimmed, where an empty line is an unlabelled row and a final
  *     line break adds no row.
@@ -65,11 +66,11 @@ public final class LabelFile {
         List<String> labels = new ArrayList<>(a.data().length);
         for (int i = 0; i < a.data().length; i++) {
             float v = a.data()[i];
-            if (!Float.isFinite(v) || v != Math.rint(v)) {
+            if (!Float.isFinite(v) || v != Math.rint(v) || v < -1) {
                 throw new DataFormatException(a.source(), "index " + i + ": label " + v + " ('" + a.descr()
-                        + "'), expected a whole number");
+                        + "'), expected a whole number >= 0 (or -1 for unlabelled)");
             }
-            labels.add(Long.toString((long) v));
+            labels.add(v == -1 ? "" : Long.toString((long) v));
         }
         return nonEmpty(new RawLabels(a.source(), labels, "index"));
     }

@@ -50,7 +50,17 @@ class LabelFileTest {
     void aFractionalFloatNamesItsIndex() throws IOException {
         Path file = dir.resolve("y.npy");
         Npy.write(file, new int[] {3}, new float[] {1, 2.5f, 3});
-        assertEquals(file + ": index 1: label 2.5 ('<f4'), expected a whole number", rejected(file, () -> LabelFile.read(file)));
+        assertEquals(file + ": index 1: label 2.5 ('<f4'), expected a whole number >= 0 (or -1 for unlabelled)",
+                rejected(file, () -> LabelFile.read(file)));
+    }
+
+    @Test
+    void minusOneInAnArrayMarksAnUnlabelledRow() throws IOException {
+        Path file = dir.resolve("y.npy");
+        Npy.write(file, new int[] {3}, new float[] {1, -1, 0});
+        assertEquals(List.of("1", "", "0"), LabelFile.read(file).labels());
+        Npy.write(file, new int[] {2}, new float[] {1, -2});
+        assertContains(rejected(file, () -> LabelFile.read(file)), "index 1: label -2.0");
     }
 
     @Test
