@@ -40,11 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data/mnist", description = "MNIST folder; fetched there if missing (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "Folder of runs (default: ${DEFAULT-VALUE}).")
-    Path runs;
-
-    @Option(names = "--name", description = "Run name (default: demo or demo-quick).")
-    String name;
+    @Mixin RunOptions runOptions;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of all three runs (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -76,13 +72,13 @@ final class DemoCommand implements Callable<Integer> {
         if (!(epochsScale > 0) || Double.isInfinite(epochsScale)) {
             throw new IllegalArgumentException("--epochs-scale must be > 0, found " + epochsScale);
         }
-        RunDirectory.checkName(name);
+        runOptions.check();
         backendOptions.check();
         FetchCommand.ensureMnist(dataDir);
         Mnist.Split split = Mnist.load(dataDir);
         Dataset train = DataOptions.limit(split.train(), p.trainExamples(), "train examples");
         Dataset test = split.test();
-        RunDirectory run = RunDirectory.create(runs, name != null ? name : quick ? "demo-quick" : "demo", "demo");
+        RunDirectory run = RunDirectory.create(runOptions.runs, runOptions.name != null ? runOptions.name : quick ? "demo-quick" : "demo", "demo");
 
         TrainConfig teacherConfig = TrainConfig.builder().epochs(scaled(p.teacherEpochs())).batchSize(100)
                 .learningRate(p.teacherLr()).schedule(TrainConfig.Schedule.COSINE).warmup(0.02)
