@@ -29,7 +29,8 @@ final class BackendOptions {
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
         }
-        Backends.choose(Backends.discover(), config());
+        BackendConfig config = config();
+        Backends.choose(Backends.discover(config), config);
     }
 
     Backend create() {
