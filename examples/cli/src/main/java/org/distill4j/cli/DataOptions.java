@@ -26,7 +26,7 @@ final class DataOptions {
 
     private static void requirePositive(Integer n, String option) {
         if (n != null && n < 1) {
-            throw new IllegalArgumentException(option + " must be >= 1, found " + n);
+            throw new UsageException(option + " must be >= 1, found " + n);
         }
     }
 

@@ -94,30 +94,30 @@ final class DistillCommand implements Callable<Integer> {
         MlpSpec spec = student.mlp();
         int classes = spec.classes();
         if (teachers.isEmpty() == (teacherLogitsFile == null)) {
-            throw new IllegalArgumentException("give either --teacher (one or more model files) or --teacher-logits FILE.npy");
+            throw new UsageException("give either --teacher (one or more model files) or --teacher-logits FILE.npy");
         }
         if (teacherShifts < 0) {
-            throw new IllegalArgumentException("--teacher-shifts must be >= 0, found " + teacherShifts);
+            throw new UsageException("--teacher-shifts must be >= 0, found " + teacherShifts);
         }
         if (teacherShifts > 0 && teacherLogitsFile != null) {
-            throw new IllegalArgumentException("--teacher-shifts needs --teacher model files; --teacher-logits are used as they are");
+            throw new UsageException("--teacher-shifts needs --teacher model files; --teacher-logits are used as they are");
         }
         if (omitClasses != null && onlyClasses != null) {
-            throw new IllegalArgumentException("--omit-classes and --only-classes cannot be combined");
+            throw new UsageException("--omit-classes and --only-classes cannot be combined");
         }
         checkClasses(omitClasses, classes, "--omit-classes");
         checkClasses(onlyClasses, classes, "--only-classes");
         if (resume && name == null) {
-            throw new IllegalArgumentException("--resume needs --name of the run to continue");
+            throw new UsageException("--resume needs --name of the run to continue");
         }
         RunDirectory.checkName(name);
         for (Path t : teachers) {
             if (!Files.isRegularFile(t)) {
-                throw new IllegalArgumentException("teacher model file not found: " + t);
+                throw new UsageException("teacher model file not found: " + t);
             }
         }
         if (teacherLogitsFile != null && !Files.isRegularFile(teacherLogitsFile)) {
-            throw new IllegalArgumentException("--teacher-logits file not found: " + teacherLogitsFile);
+            throw new UsageException("--teacher-logits file not found: " + teacherLogitsFile);
         }
         List<int[]> adjustClasses = new ArrayList<>();
         List<Float> adjustDeltas = new ArrayList<>();
@@ -131,13 +131,13 @@ final class DistillCommand implements Callable<Integer> {
         Mnist.Split split = data.load();
         Dataset train = split.train();
         if (spec.inputSize() != train.featureCount()) {
-            throw new IllegalArgumentException("--model " + spec.widths() + " takes " + spec.inputSize()
+            throw new UsageException("--model " + spec.widths() + " takes " + spec.inputSize()
                     + " inputs, but the data have " + train.featureCount() + " features per example");
         }
         int[] transferIndices = omitClasses != null ? train.indicesWithoutClasses(omitClasses)
                 : onlyClasses != null ? train.indicesOnlyClasses(onlyClasses) : null;
         if (transferIndices != null && transferIndices.length == 0) {
-            throw new IllegalArgumentException("the transfer set is empty after choosing classes");
+            throw new UsageException("the transfer set is empty after choosing classes");
         }
         TeacherLogits imported = teacherLogitsFile != null ? TeacherLogits.load(teacherLogitsFile, train.size(), classes) : null;
         RunDirectory run = RunDirectory.create(runs, name, "distill");
@@ -197,7 +197,7 @@ final class DistillCommand implements Callable<Integer> {
         }
         for (int c : chosen) {
             if (c < 0 || c >= classes) {
-                throw new IllegalArgumentException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
+                throw new UsageException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
             }
         }
     }
@@ -225,7 +225,7 @@ final class DistillCommand implements Callable<Integer> {
     static void parseBiasAdjust(String spec, List<int[]> classes, List<Float> deltas) {
         String[] parts = spec.split("=");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
+            throw new UsageException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
         }
         try {
             String[] cs = parts[0].split(",");
@@ -236,7 +236,7 @@ final class DistillCommand implements Callable<Integer> {
             classes.add(c);
             deltas.add(Float.parseFloat(parts[1].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
+            throw new UsageException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
         }
     }
 }

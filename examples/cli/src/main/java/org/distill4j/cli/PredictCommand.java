@@ -30,11 +30,11 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(temperature > 0) || Float.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--temperature must be > 0 and finite, found " + temperature);
+            throw new UsageException("--temperature must be > 0 and finite, found " + temperature);
         }
         for (int i : indices) {
             if (i < 0) {
-                throw new IllegalArgumentException("--index " + i + " is negative; test-set indices start at 0");
+                throw new UsageException("--index " + i + " is negative; test-set indices start at 0");
             }
         }
         EvalCommand.requireFile(modelFile);
@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
             float[] x = new float[test.featureCount()];
             for (int i : indices) {
                 if (i < 0 || i >= test.size()) {
-                    throw new IllegalArgumentException("--index " + i + " is outside the test set of " + test.size());
+                    throw new UsageException("--index " + i + " is outside the test set of " + test.size());
                 }
                 test.features(i, x, 0);
                 float[] z = model.logits(x, 1);

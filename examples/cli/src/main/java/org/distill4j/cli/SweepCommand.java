@@ -63,10 +63,10 @@ final class SweepCommand implements Callable<Integer> {
             DistillConfig.softTargets(t, alpha);
         }
         if (seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be >= 1");
+            throw new UsageException("--seeds must be >= 1");
         }
         if ((teacher == null) == (teacherLogitsFile == null)) {
-            throw new IllegalArgumentException("give either --teacher MODEL or --teacher-logits FILE.npy");
+            throw new UsageException("give either --teacher MODEL or --teacher-logits FILE.npy");
         }
         TrainConfig base = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         Mnist.Split split = data.load();

@@ -36,13 +36,13 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         MlpSpec spec = model.mlp();
         if (resume && name == null) {
-            throw new IllegalArgumentException("--resume needs --name of the run to continue");
+            throw new UsageException("--resume needs --name of the run to continue");
         }
         RunDirectory.checkName(name);
         backendOptions.check();
         Mnist.Split split = data.load();
         if (spec.inputSize() != split.train().featureCount()) {
-            throw new IllegalArgumentException("--model " + spec.widths() + " takes " + spec.inputSize()
+            throw new UsageException("--model " + spec.widths() + " takes " + spec.inputSize()
                     + " inputs, but the data have " + split.train().featureCount() + " features per example");
         }
         RunDirectory run = RunDirectory.create(runs, name, "train");

@@ -25,8 +25,9 @@ import picocli.CommandLine;
 
 /**
  * Invalid configuration is rejected before any work starts (no run folder is made, no backend created, no
- * training), with one line saying what to change and a non-zero exit code: 2 for a usage error, 1 for a bad file
- * or an unavailable backend. The command line runs in-process on a tiny MNIST-shaped data set (4 x 4 images).
+ * training), with one line saying what to change and a non-zero exit code: 2 for a usage error the command line
+ * finds itself, 1 for a value the library rejects, a bad file or an unavailable backend. The command line runs
+ * in-process on a tiny MNIST-shaped data set (4 x 4 images).
  */
 class CliValidationTest {
     private static final int TRAIN = 40;
@@ -147,7 +148,7 @@ class CliValidationTest {
     void temperatureMustBePositive() throws IOException {
         Path good = logits(TRAIN, 10, 0f);
         for (String t : List.of("0", "-2", "NaN", "Infinity")) {
-            distill("--teacher-logits", good.toString(), "--temperature", t).fails(2, "temperature must be > 0").oneLine();
+            distill("--teacher-logits", good.toString(), "--temperature", t).fails(1, "temperature must be > 0").oneLine();
         }
         run("predict", "--data", data.toString(), "--model", good.toString(), "--temperature", "0")
                 .fails(2, "--temperature must be > 0").oneLine();
@@ -159,7 +160,7 @@ class CliValidationTest {
     void alphaMustBeAWeight() throws IOException {
         Path good = logits(TRAIN, 10, 0f);
         for (String a : List.of("1.5", "-0.1", "NaN")) {
-            distill("--teacher-logits", good.toString(), "--alpha", a).fails(2, "alpha (weight of the hard-label loss) must be in [0, 1]").oneLine();
+            distill("--teacher-logits", good.toString(), "--alpha", a).fails(1, "alpha (weight of the hard-label loss) must be in [0, 1]").oneLine();
         }
         assertNoWorkDone();
     }
@@ -192,20 +193,20 @@ class CliValidationTest {
     }
 
     @Test
-    @DisplayName("nonsense options are usage errors: the message, a suggestion, where to find help; exit code 2")
+    @DisplayName("nonsense options are usage errors: the message, a suggestion, where to find help; exit code 2, or 1 for a value the library rejects")
     void nonsenseOptions() throws IOException {
         Result r = distill("--temprature", "3").fails(2, "Unknown options: '--temprature'");
         assertTrue(r.err().contains("--temperature"), "suggests the option meant: " + r.err());
         distill("--epochs", "abc").fails(2, "Invalid value for option '--epochs': 'abc' is not an int");
         run("distil").fails(2, "Unmatched argument at index 0: 'distil'");
-        train("--epochs", "0").fails(2, "training config: epochs must be >= 1, found 0").oneLine();
-        train("--lr", "-1").fails(2, "training config: learning rate must be > 0").oneLine();
-        train("--batch", "0").fails(2, "training config: batch size must be >= 1").oneLine();
-        train("--clip", "-1").fails(2, "training config: gradient clip norm must be >= 0").oneLine();
-        train("--model", "16-x-10").fails(2, "model spec must look like 784-800-800-10").oneLine();
+        train("--epochs", "0").fails(1, "training config: epochs must be >= 1, found 0").oneLine();
+        train("--lr", "-1").fails(1, "training config: learning rate must be > 0").oneLine();
+        train("--batch", "0").fails(1, "training config: batch size must be >= 1").oneLine();
+        train("--clip", "-1").fails(1, "training config: gradient clip norm must be >= 0").oneLine();
+        train("--model", "16-x-10").fails(1, "model spec must look like 784-800-800-10").oneLine();
         train("--model", "20-8-10").fails(2, "--model 20-8-10 takes 20 inputs, but the data have 16 features").oneLine();
-        train("--input-dropout", "1").fails(2, "input dropout must be in [0, 1)").oneLine();
-        train("--max-norm", "-3").fails(2, "max-norm must be >= 0").oneLine();
+        train("--input-dropout", "1").fails(1, "input dropout must be in [0, 1)").oneLine();
+        train("--max-norm", "-3").fails(1, "max-norm must be >= 0").oneLine();
         train("--train-limit", "0").fails(2, "--train-limit must be >= 1, found 0").oneLine();
         train("--name", "../elsewhere").fails(2, "--name must be a plain folder name").oneLine();
         train("--resume").fails(2, "--resume needs --name").oneLine();
