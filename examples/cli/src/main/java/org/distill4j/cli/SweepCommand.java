@@ -72,6 +72,12 @@ final class SweepCommand implements Callable<Integer> {
         Mnist.Split split = data.load();
         Dataset train = split.train();
         int classes = student.mlp().classes();
+        backendOptions.check();
+        if (student.mlp().inputSize() != train.featureCount()) {
+            throw new UsageException("--model " + student.mlp().widths() + " takes " + student.mlp().inputSize()
+                    + " inputs, but the data have " + train.featureCount() + " features per example");
+        }
+        TeacherLogits imported = teacherLogitsFile != null ? TeacherLogits.load(teacherLogitsFile, train.size(), classes) : null;
         RunDirectory run = RunDirectory.create(runs, name, "sweep");
         JsonArray results = new JsonArray();
         double[] ts = new double[temperatures.length];
@@ -79,8 +85,8 @@ final class SweepCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         try (Backend backend = backendOptions.create()) {
             TeacherLogits logits;
-            if (teacherLogitsFile != null) {
-                logits = TeacherLogits.load(teacherLogitsFile, train.size(), classes);
+            if (imported != null) {
+                logits = imported;
             } else {
                 try (Sequential t = ModelFile.load(backend, teacher)) {
                     logits = TeacherLogits.compute(t, train);

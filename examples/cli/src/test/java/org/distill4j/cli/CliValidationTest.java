@@ -234,4 +234,18 @@ class CliValidationTest {
         train("--data", empty.toString()).fails(1, empty.resolve(Mnist.TRAIN_IMAGES) + ": MNIST file");
         assertNoWorkDone();
     }
+
+    @Test
+    @DisplayName("sweep checks the backend, the student's input size and the teacher logits' shape before making its run folder")
+    void sweepChecksBeforeMakingItsRunFolder() throws IOException {
+        Path good = logits(TRAIN, 10, 0f);
+        withDefaults("sweep", "--temperatures", "2", "--teacher-logits", good.toString(), "--backend", "nope")
+                .fails(1, "backend 'nope' was requested");
+        withDefaults("sweep", "--temperatures", "2", "--teacher-logits", good.toString(), "--model", "20-8-10")
+                .fails(2, "--model 20-8-10 takes 20 inputs, but the data have 16 features").oneLine();
+        Path rows = logits(TRAIN - 1, 10, 0f);
+        withDefaults("sweep", "--temperatures", "2", "--teacher-logits", rows.toString())
+                .fails(1, rows + ": shape (examples, classes) (39, 10), expected (40, 10)").oneLine();
+        assertNoWorkDone();
+    }
 }
