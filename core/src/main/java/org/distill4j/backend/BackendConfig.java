@@ -10,7 +10,9 @@ import java.util.TreeMap;
  *
  * <p>{@link #fromEnvironment()} reads the name from the system property {@code distill4j.backend},
  * else the environment variable {@code DISTILL4J_BACKEND}, and options from system properties
- * named {@code distill4j.<backend>.<option>} (e.g. {@code distill4j.cpu.threads}).
+ * named {@code distill4j.<backend>.<option>} (e.g. {@code distill4j.cpu.threads}). It is the only
+ * place that reads them: a backend reads its options from the config it is given, and an option
+ * a config lacks takes the backend's default whatever the system properties say.
  */
 public final class BackendConfig {
     public static final String BACKEND_PROPERTY = "distill4j.backend";

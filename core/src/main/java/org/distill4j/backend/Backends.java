@@ -32,16 +32,31 @@ public final class Backends {
         public String name() {
             return provider.name();
         }
+
+        /** The priority the probe found, else the provider's own. */
+        public int priority() {
+            return availability.priority().orElse(provider.priority());
+        }
     }
 
-    /** Every provider on the class path of the context class loader, probed, highest priority first. */
+    /** Every provider on the class path of the context class loader, probed with {@link BackendConfig#defaults()}. */
     public static List<Candidate> discover() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return discover(loader != null ? loader : Backends.class.getClassLoader());
+        return discover(BackendConfig.defaults());
     }
 
-    /** Every provider visible to {@code loader}, probed, highest priority first. */
+    /** Every provider on the class path of the context class loader, probed with {@code config}, highest priority first. */
+    public static List<Candidate> discover(BackendConfig config) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return discover(loader != null ? loader : Backends.class.getClassLoader(), config);
+    }
+
+    /** Every provider visible to {@code loader}, probed with {@link BackendConfig#defaults()}. */
     public static List<Candidate> discover(ClassLoader loader) {
+        return discover(loader, BackendConfig.defaults());
+    }
+
+    /** Every provider visible to {@code loader}, probed with {@code config}, highest priority first. */
+    public static List<Candidate> discover(ClassLoader loader, BackendConfig config) {
         List<Candidate> found = new ArrayList<>();
         Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
         while (true) {
@@ -55,16 +70,16 @@ public final class Backends {
                 // A provider that cannot even be instantiated is skipped; the others still count.
                 continue;
             }
-            found.add(new Candidate(provider, safeProbe(provider)));
+            found.add(new Candidate(provider, safeProbe(provider, config)));
         }
-        found.sort(Comparator.comparingInt((Candidate c) -> c.provider().priority()).reversed()
+        found.sort(Comparator.comparingInt(Candidate::priority).reversed()
                 .thenComparing(Candidate::name));
         return List.copyOf(found);
     }
 
-    private static Availability safeProbe(BackendProvider provider) {
+    private static Availability safeProbe(BackendProvider provider, BackendConfig config) {
         try {
-            Availability a = provider.probe();
+            Availability a = provider.probe(config);
             return a != null ? a : Availability.unavailable("probe returned nothing");
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
@@ -112,7 +127,7 @@ public final class Backends {
 
     /** Makes the backend {@code config} selects; see {@link #choose}. */
     public static Backend create(BackendConfig config) {
-        Candidate chosen = choose(discover(), config);
+        Candidate chosen = choose(discover(config), config);
         return chosen.provider().create(config);
     }
 
@@ -129,7 +144,7 @@ public final class Backends {
         }
         for (Candidate c : candidates) {
             sb.append(String.format("  %s %-8s priority %3d  %-11s %s%n",
-                    c == chosen ? "*" : " ", c.name(), c.provider().priority(),
+                    c == chosen ? "*" : " ", c.name(), c.priority(),
                     c.availability().available() ? "available" : "unavailable", c.availability().reason()));
         }
         return sb.toString();

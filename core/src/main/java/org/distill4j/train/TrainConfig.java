@@ -38,13 +38,30 @@ public final class TrainConfig {
     private TrainConfig() {
     }
 
+    private TrainConfig(TrainConfig o) {
+        epochs = o.epochs;
+        batchSize = o.batchSize;
+        seed = o.seed;
+        optimizer = o.optimizer;
+        learningRate = o.learningRate;
+        schedule = o.schedule;
+        warmup = o.warmup;
+        momentum = o.momentum;
+        momentumStart = o.momentumStart;
+        momentumRamp = o.momentumRamp;
+        nesterov = o.nesterov;
+        weightDecay = o.weightDecay;
+        gradClipNorm = o.gradClipNorm;
+        jitterPixels = o.jitterPixels;
+        patience = o.patience;
+    }
+
     public static Builder builder() {
         return new Builder(new TrainConfig());
     }
 
     public Builder toBuilder() {
-        TrainConfig copy = new Gson().fromJson(new Gson().toJson(this), TrainConfig.class);
-        return new Builder(copy);
+        return new Builder(new TrainConfig(this));
     }
 
     public int epochs() { return epochs; }
@@ -89,9 +106,7 @@ public final class TrainConfig {
     }
 
     public static TrainConfig fromJson(JsonObject json) {
-        TrainConfig c = new Gson().fromJson(json, TrainConfig.class);
-        new Builder(c).build();
-        return c;
+        return new Builder(new Gson().fromJson(json, TrainConfig.class)).build();
     }
 
     @Override
@@ -99,7 +114,10 @@ public final class TrainConfig {
         return toJson().toString();
     }
 
-    /** Sets fields one by one; {@link #build()} validates them all and names the first bad one. */
+    /**
+     * Sets fields one by one; {@link #build()} validates them all, names the first bad one and returns a copy, so
+     * later calls on the builder never change a config it built.
+     */
     public static final class Builder {
         private final TrainConfig c;
 
@@ -142,7 +160,7 @@ public final class TrainConfig {
             require(c.gradClipNorm >= 0 && Float.isFinite(c.gradClipNorm), "gradient clip norm must be >= 0 (0 = off), found " + c.gradClipNorm);
             require(c.jitterPixels >= 0, "jitter must be >= 0 pixels, found " + c.jitterPixels);
             require(c.patience >= 0, "patience must be >= 0 (0 = no early stopping), found " + c.patience);
-            return c;
+            return new TrainConfig(c);
         }
 
         private static void require(boolean ok, String message) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BackendsTest {
 
     private static Candidate candidate(Fake provider) {
-        return new Candidate(provider, provider.probe());
+        return new Candidate(provider, provider.probe(BackendConfig.defaults()));
     }
 
     /** cuda (priority 100) unavailable, opencl (50) available, cpu (0) available, as discover() would sort them. */
@@ -191,6 +191,35 @@ class BackendsTest {
                 assertEquals("alpha", best.name());
                 assertEquals("bravo", named.name());
                 assertThrows(BackendUnavailableException.class, () -> Backends.create(BackendConfig.named("gpu")));
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+
+        @Test
+        @DisplayName("sorts by the priority a probe answered with in place of the provider's own, and reports it")
+        void probedPriorityWins() throws IOException {
+            List<Candidate> found = Backends.discover(withServices(nested(TestProviders.Demoted.class),
+                    nested(TestProviders.Alpha.class)));
+            assertEquals(List.of("alpha", "demoted"), found.stream().map(Candidate::name).toList());
+            assertEquals(50, found.get(1).provider().priority());
+            assertEquals(-1, found.get(1).priority());
+            assertTrue(Backends.report(found, null).contains("demoted  priority  -1"), Backends.report(found, null));
+        }
+
+        @Test
+        @DisplayName("probes with the config it is given, and create() probes with the config it makes the backend from")
+        void probesWithTheConfig() throws IOException {
+            ClassLoader loader = withServices(nested(TestProviders.Picky.class), nested(TestProviders.Alpha.class));
+            BackendConfig device1 = BackendConfig.defaults().withOption("picky", "device", "1");
+            assertFalse(Backends.discover(loader).get(0).availability().available());
+            assertTrue(Backends.discover(loader, device1).get(0).availability().available());
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try (Backend best = Backends.create(BackendConfig.defaults()); Backend picky = Backends.create(device1)) {
+                assertEquals("alpha", best.name());
+                assertEquals("picky", picky.name());
             } finally {
                 thread.setContextClassLoader(previous);
             }

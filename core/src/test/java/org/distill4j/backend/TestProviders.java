@@ -46,7 +46,7 @@ public final class TestProviders {
         }
 
         @Override
-        public Availability probe() {
+        public Availability probe(BackendConfig config) {
             if (probeFailure instanceof RuntimeException e) {
                 throw e;
             }
@@ -101,6 +101,26 @@ public final class TestProviders {
     public static final class Silent extends Fake {
         public Silent() {
             super("silent", 20, null, null);
+        }
+    }
+
+    /** Priority 50, but its probe answers with priority -1, as OpenCL does when it only finds a CPU device. */
+    public static final class Demoted extends Fake {
+        public Demoted() {
+            super("demoted", 50, Availability.available("only a slow device").withPriority(-1), null);
+        }
+    }
+
+    /** Priority 60; available only when the config it is probed with has {@code picky.device=1}. */
+    public static final class Picky extends Fake {
+        public Picky() {
+            super("picky", 60, null, null);
+        }
+
+        @Override
+        public Availability probe(BackendConfig config) {
+            return config.option("picky", "device").equals(java.util.Optional.of("1"))
+                    ? Availability.available("device 1 works") : Availability.unavailable("only device 1 works");
         }
     }
 

@@ -52,7 +52,7 @@ public abstract class BackendConformanceSuite implements MemorySpec, ValidationS
 
     @BeforeAll
     final void probeAndCreateBackend() {
-        availability = probe(provider);
+        availability = probe(provider, config);
         System.out.println("[conformance] " + provider.name() + " (" + provider.artifact() + ", " + config + "): "
                 + (availability.available() ? "available: " : "UNAVAILABLE, skipping every test: ") + availability.reason());
         if (availability.available()) {
@@ -77,9 +77,9 @@ public abstract class BackendConformanceSuite implements MemorySpec, ValidationS
     }
 
     /** The provider's answer; a probe that breaks its promise not to throw counts as unavailable. */
-    private static Availability probe(BackendProvider provider) {
+    private static Availability probe(BackendProvider provider, BackendConfig config) {
         try {
-            Availability a = provider.probe();
+            Availability a = provider.probe(config);
             return a != null ? a : Availability.unavailable("probe returned nothing");
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("probe threw " + e);

@@ -30,7 +30,7 @@ class UnavailableBackendSuite extends BackendConformanceSuite {
             }
 
             @Override
-            public Availability probe() {
+            public Availability probe(BackendConfig config) {
                 return Availability.unavailable(REASON);
             }
 

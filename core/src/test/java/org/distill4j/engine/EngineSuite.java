@@ -75,7 +75,7 @@ public abstract class EngineSuite {
 
     @BeforeAll
     void createBackend() {
-        Availability a = provider.probe();
+        Availability a = provider.probe(config);
         if (!a.available()) {
             System.out.println("SKIPPED engine suite for backend " + provider.name() + ": " + a.reason());
         }

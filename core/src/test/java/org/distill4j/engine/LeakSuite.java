@@ -65,7 +65,7 @@ public abstract class LeakSuite {
 
     @BeforeAll
     void createBackend() {
-        Availability a = provider.probe();
+        Availability a = provider.probe(config);
         if (!a.available()) {
             System.out.println("SKIPPED leak suite for backend " + provider.name() + ": " + a.reason());
         }

@@ -35,6 +35,41 @@ class TrainConfigTest {
         assertEquals(9, d.epochs());
     }
 
+    @Test
+    void usingTheBuilderAgainLeavesABuiltConfigAlone() {
+        TrainConfig.Builder b = TrainConfig.builder().epochs(3).learningRate(0.1f);
+        TrainConfig c = b.build();
+        b.epochs(0).learningRate(-1f).momentumRamp(0.5f, 0.8f, 0.2);
+        assertEquals(3, c.epochs());
+        assertEquals(0.1f, c.learningRate());
+        assertEquals(0.0, c.momentumRamp());
+        assertMessage("epochs", b::build);
+    }
+
+    @Test
+    void aBuiltConfigHasEverySettingOfItsBuilder() {
+        TrainConfig c = TrainConfig.builder().epochs(7).batchSize(33).seed(42).optimizer(TrainConfig.OptimizerKind.ADAM)
+                .learningRate(0.2f).schedule(TrainConfig.Schedule.STEP).warmup(0.1).momentumRamp(0.5f, 0.8f, 0.3)
+                .nesterov(true).weightDecay(1e-4f).gradClipNorm(5f).jitterPixels(2).patience(4).build();
+        for (TrainConfig d : new TrainConfig[] {c, c.toBuilder().build()}) {
+            assertEquals(7, d.epochs());
+            assertEquals(33, d.batchSize());
+            assertEquals(42, d.seed());
+            assertEquals(TrainConfig.OptimizerKind.ADAM, d.optimizer());
+            assertEquals(0.2f, d.learningRate());
+            assertEquals(TrainConfig.Schedule.STEP, d.schedule());
+            assertEquals(0.1, d.warmup());
+            assertEquals(0.5f, d.momentumStart());
+            assertEquals(0.8f, d.momentum());
+            assertEquals(0.3, d.momentumRamp());
+            assertTrue(d.nesterov());
+            assertEquals(1e-4f, d.weightDecay());
+            assertEquals(5f, d.gradClipNorm());
+            assertEquals(2, d.jitterPixels());
+            assertEquals(4, d.patience());
+        }
+    }
+
     private static void assertMessage(String word, org.junit.jupiter.api.function.Executable e) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
         assertTrue(ex.getMessage().contains(word), ex.getMessage());

@@ -15,7 +15,8 @@ import org.distill4j.backend.Tensor;
  * <p>A closed tensor's array goes to an {@link ArrayPool} for the next tensor of the same size,
  * so a repeated step allocates nothing once it has run.
  *
- * <p>Options ({@link BackendConfig}, or system properties {@code distill4j.cpu.*}):
+ * <p>Options, read from the {@link BackendConfig} only (system properties {@code -Ddistill4j.cpu.*}
+ * reach it through {@link BackendConfig#fromEnvironment()}); an absent option takes its default:
  * {@code cpu.threads} (default: the available processors) bounds the thread pool this instance owns;
  * {@code cpu.simd=false} forces the scalar kernels; {@code cpu.tile=8x3|5x2|auto} forces the gemm's
  * micro-tile (default {@code auto}: from the vector registers, see {@link MicroTile}); {@code cpu.poolMiB} bounds the memory kept
@@ -45,7 +46,7 @@ public final class CpuBackend extends Backend {
     /** Per-row KL terms of a split {@link #softTargetLossKernel}, kept for the next call (a concurrent one makes its own). */
     private final AtomicReference<double[]> rowTerms = new AtomicReference<>();
 
-    /** A backend configured from {@code config}, falling back to {@code -Ddistill4j.cpu.*} system properties. */
+    /** A backend configured from {@code config}'s {@code cpu.*} options, each absent one at its default. */
     public CpuBackend(BackendConfig config) {
         this(threadsOption(config), simdOption(config), poolOption(config), tileOption(config));
     }
@@ -85,16 +86,11 @@ public final class CpuBackend extends Backend {
     }
 
     private static int threadsOption(BackendConfig config) {
-        int fallback = Runtime.getRuntime().availableProcessors();
-        String property = System.getProperty("distill4j.cpu.threads");
-        if (property != null && config.option(NAME, "threads").isEmpty()) {
-            config = config.withOption(NAME, "threads", property);
-        }
-        return config.intOption(NAME, "threads", fallback);
+        return config.intOption(NAME, "threads", Runtime.getRuntime().availableProcessors());
     }
 
     private static long poolOption(BackendConfig config) {
-        String raw = config.option(NAME, "poolMiB").orElse(System.getProperty("distill4j.cpu.poolMiB"));
+        String raw = config.option(NAME, "poolMiB").orElse(null);
         if (raw == null) {
             return defaultPoolBytes();
         }
@@ -111,12 +107,12 @@ public final class CpuBackend extends Backend {
     }
 
     private static MicroTile tileOption(BackendConfig config) {
-        String raw = config.option(NAME, "tile").orElse(System.getProperty("distill4j.cpu.tile"));
+        String raw = config.option(NAME, "tile").orElse(null);
         return raw == null ? null : MicroTile.parse(raw);
     }
 
     private static boolean simdOption(BackendConfig config) {
-        String raw = config.option(NAME, "simd").orElse(System.getProperty("distill4j.cpu.simd"));
+        String raw = config.option(NAME, "simd").orElse(null);
         if (raw == null) {
             return true;
         }

@@ -7,7 +7,8 @@ import org.distill4j.backend.BackendProvider;
 
 /**
  * Registers the {@link CpuBackend} with {@link org.distill4j.backend.Backends}. It is always
- * available; its probe says whether the SIMD kernels can run or why they cannot.
+ * available; its probe says whether the SIMD kernels can run or why they cannot, and with how many
+ * threads (the config's {@code cpu.threads} when it is a valid count, else the available processors).
  */
 public final class CpuBackendProvider implements BackendProvider {
     @Override
@@ -26,8 +27,8 @@ public final class CpuBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Availability probe() {
-        int threads = Runtime.getRuntime().availableProcessors();
+    public Availability probe(BackendConfig config) {
+        int threads = threads(config);
         String threadText = threads + (threads == 1 ? " thread" : " threads");
         try {
             if (VectorSupport.usable()) {
@@ -45,5 +46,16 @@ public final class CpuBackendProvider implements BackendProvider {
     @Override
     public Backend create(BackendConfig config) {
         return new CpuBackend(config);
+    }
+
+    /** A malformed count is left for {@link #create} to report, so the probe still never throws. */
+    private static int threads(BackendConfig config) {
+        int processors = Runtime.getRuntime().availableProcessors();
+        try {
+            int threads = config.intOption(CpuBackend.NAME, "threads", processors);
+            return threads >= 1 ? threads : processors;
+        } catch (IllegalArgumentException e) {
+            return processors;
+        }
     }
 }

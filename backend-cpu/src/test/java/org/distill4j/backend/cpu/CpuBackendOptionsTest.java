@@ -22,7 +22,7 @@ class CpuBackendOptionsTest {
         assertEquals("cpu", provider.name());
         assertEquals(0, provider.priority());
         assertEquals("org.distill4j:distill4j-backend-cpu", provider.artifact());
-        Availability a = provider.probe();
+        Availability a = provider.probe(BackendConfig.named("cpu"));
         assertTrue(a.available());
         int threads = Runtime.getRuntime().availableProcessors();
         String expected = VectorSupport.usable()
@@ -34,6 +34,11 @@ class CpuBackendOptionsTest {
             assertTrue(a.reason().contains("; gemm tile "), a.reason());
         }
         assertTrue(a.reason().endsWith(threads + (threads == 1 ? " thread" : " threads")), a.reason());
+        Availability three = provider.probe(BackendConfig.named("cpu").withOption("cpu", "threads", "3"));
+        assertTrue(three.reason().endsWith(", 3 threads"), three.reason());
+        Availability malformed = provider.probe(BackendConfig.named("cpu").withOption("cpu", "threads", "two"));
+        assertTrue(malformed.available() && malformed.reason().endsWith(threads + (threads == 1 ? " thread" : " threads")),
+                malformed.reason());
     }
 
     @Test
@@ -78,16 +83,47 @@ class CpuBackendOptionsTest {
     }
 
     @Test
-    void systemPropertiesApplyWhenTheConfigIsSilent() {
+    void aConfigWithoutAnOptionGetsTheDefaultWhateverTheSystemPropertiesSay() {
         String oldSimd = System.setProperty("distill4j.cpu.simd", "false");
         String oldThreads = System.setProperty("distill4j.cpu.threads", "1");
+        String oldTile = System.setProperty("distill4j.cpu.tile", "12x1");
         try (CpuBackend b = new CpuBackend(BackendConfig.defaults())) {
-            assertFalse(b.simd());
-            assertEquals(1, b.threads());
-            assertTrue(b.describe().startsWith("CPU, 1 thread, "), b.describe());
+            assertEquals(VectorSupport.usable(), b.simd());
+            assertEquals(Runtime.getRuntime().availableProcessors(), b.threads());
         } finally {
             restore("distill4j.cpu.simd", oldSimd);
             restore("distill4j.cpu.threads", oldThreads);
+            restore("distill4j.cpu.tile", oldTile);
+        }
+    }
+
+    @Test
+    void systemPropertiesReachTheBackendThroughTheConfigFromTheEnvironment() {
+        String oldSimd = System.setProperty("distill4j.cpu.simd", "false");
+        String oldThreads = System.setProperty("distill4j.cpu.threads", "1");
+        try (CpuBackend b = new CpuBackend(BackendConfig.fromEnvironment());
+             Backend chosen = Backends.create()) {
+            assertFalse(b.simd());
+            assertEquals(1, b.threads());
+            assertTrue(b.describe().startsWith("CPU, 1 thread, "), b.describe());
+            assertTrue(chosen.describe().startsWith("CPU, 1 thread, scalar kernels"), chosen.describe());
+        } finally {
+            restore("distill4j.cpu.simd", oldSimd);
+            restore("distill4j.cpu.threads", oldThreads);
+        }
+    }
+
+    @Test
+    void twoBackendsInOneJvmEachKeepTheirOwnOptions() {
+        BackendConfig two = BackendConfig.named("cpu").withOption("cpu", "threads", "2").withOption("cpu", "tile", "8x3");
+        BackendConfig three = BackendConfig.named("cpu").withOption("cpu", "threads", "3").withOption("cpu", "tile", "5x2");
+        try (CpuBackend a = new CpuBackend(two); CpuBackend b = new CpuBackend(three)) {
+            assertEquals(2, a.threads());
+            assertEquals(3, b.threads());
+            if (VectorSupport.usable()) {
+                assertEquals(MicroTile.parse("8x3"), a.gemmTile());
+                assertEquals(MicroTile.parse("5x2"), b.gemmTile());
+            }
         }
     }
 

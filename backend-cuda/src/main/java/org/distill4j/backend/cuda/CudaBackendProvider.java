@@ -11,20 +11,20 @@ import jcuda.driver.CUresult;
 /**
  * The {@code cuda} backend provider (priority {@value #PRIORITY}, above OpenCL and the CPU).
  * Loading this class touches no native code: JCuda's driver binding, and with it
- * {@code libcuda.so.1}, is first used by {@link #probe()} and {@link #create}, which turn every
+ * {@code libcuda.so.1}, is first used by {@link #probe} and {@link #create}, which turn every
  * failure into a reason: {@code libcuda.so.1} missing, no CUDA device, a GPU older than the PTX
  * supports, a driver that cannot JIT the PTX ({@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}), and
  * whether cuBLAS ({@code libcublas.so.12}) loads or gemm uses the built-in tiled kernel.
  *
- * <p>The device is the option {@code cuda.device} (an index), else the system property
- * {@value #DEVICE_PROPERTY}, else device 0; {@code cuda.gemm} chooses gemm (see {@link CudaBackend}).
+ * <p>The device is the option {@code cuda.device} (an index; from {@value #DEVICE_PROPERTY} through
+ * {@link BackendConfig#fromEnvironment()}), else device 0; {@code cuda.gemm} chooses gemm (see {@link CudaBackend}).
  *
  * <p>Registered as a service ({@code META-INF/services}) since the backend passed the conformance
  * suite on a real GPU (an H200, with the built-in tiled gemm; {@code gpu/README.md}).
  */
 public final class CudaBackendProvider implements BackendProvider {
     static final int PRIORITY = 30;
-    /** The system property naming the device index when the configuration does not. */
+    /** The system property {@link BackendConfig#fromEnvironment()} turns into the option {@code cuda.device}. */
     public static final String DEVICE_PROPERTY = "distill4j.cuda.device";
     /** {@code CUDA_ERROR_INSUFFICIENT_DRIVER}, which JCuda 12.6's {@code CUresult} lacks. */
     private static final int CUDA_ERROR_INSUFFICIENT_DRIVER = 35;
@@ -48,12 +48,12 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     /**
-     * Initialises the driver, finds the device and makes a backend on it for a moment (primary
+     * Initialises the driver, finds the device {@code config} names and makes a backend on it for a moment (primary
      * context, stream, the PTX modules JIT-compiled, cuBLAS if it loads), so every problem shows
      * here rather than in the first op. Never throws.
      */
     @Override
-    public Availability probe() {
+    public Availability probe(BackendConfig config) {
         try {
             int count;
             try {
@@ -64,7 +64,7 @@ public final class CudaBackendProvider implements BackendProvider {
             if (count == 0) {
                 return Availability.unavailable("no CUDA device: the driver (CUDA " + Cu.driverVersion() + ") reports none");
             }
-            int index = deviceIndex(BackendConfig.defaults(), count);
+            int index = deviceIndex(config, count);
             CudaDevice device = CudaDevice.query(index);
             String tooOld = tooOld(device);
             if (tooOld != null) {
@@ -117,9 +117,9 @@ public final class CudaBackendProvider implements BackendProvider {
         }
     }
 
-    /** The device index from {@code cuda.device}, the system property, or 0; an unknown one is an error listing the count. */
+    /** The device index from {@code cuda.device}, or 0; an unknown one is an error listing the count. */
     private static int deviceIndex(BackendConfig config, int count) {
-        String raw = config.option("cuda", "device").orElse(System.getProperty(DEVICE_PROPERTY));
+        String raw = config.option("cuda", "device").orElse(null);
         if (raw == null || raw.isBlank()) {
             return 0;
         }

@@ -17,6 +17,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 import org.distill4j.backend.Availability;
+import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class CudaBackendProviderTest {
         assumeTrue(!realDriverInstalled(), "this machine has a real libcuda.so.1");
         CudaBackendProvider provider = new CudaBackendProvider();
         for (int attempt = 0; attempt < 2; attempt++) {
-            Availability a = provider.probe();
+            Availability a = provider.probe(BackendConfig.named("cuda"));
             assertFalse(a.available());
             assertTrue(a.reason().startsWith("libcuda.so.1 not found"), a.reason());
         }

@@ -108,8 +108,8 @@ public final class FakeCuda {
             }
 
             @Override
-            public Availability probe() {
-                return failure != null ? Availability.unavailable(failure) : real.probe();
+            public Availability probe(BackendConfig config) {
+                return failure != null ? Availability.unavailable(failure) : real.probe(config);
             }
 
             @Override

@@ -2,6 +2,7 @@ package org.distill4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.Scope;
@@ -137,5 +139,26 @@ class FakeCudaBackendTest {
         Exception gemm = assertThrows(IllegalArgumentException.class,
                 () -> PROVIDER.create(BackendConfig.named("cuda").withOption("cuda", "gemm", "fast")));
         assertTrue(gemm.getMessage().contains("must be auto, cublas or tiled"), gemm.getMessage());
+    }
+
+    @Test
+    void theProbeChecksTheDeviceTheConfigNamesAndNoOther() {
+        Availability absent = PROVIDER.probe(BackendConfig.named("cuda").withOption("cuda", "device", "3"));
+        assertFalse(absent.available());
+        assertEquals("no CUDA device 3: there is 1 device (indices 0..0)", absent.reason());
+        String old = System.setProperty(CudaBackendProvider.DEVICE_PROPERTY, "3");
+        try {
+            Availability silent = PROVIDER.probe(BackendConfig.named("cuda"));
+            assertTrue(silent.available(), silent.reason());
+            try (CudaBackend b = (CudaBackend) PROVIDER.create(BackendConfig.named("cuda"))) {
+                assertTrue(b.describe().startsWith("CUDA [0] "), b.describe());
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty(CudaBackendProvider.DEVICE_PROPERTY);
+            } else {
+                System.setProperty(CudaBackendProvider.DEVICE_PROPERTY, old);
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ import org.distill4j.backend.BackendConfig;
 
 /**
  * Run in a child JVM by {@link CudaBackendProviderTest}: prints the provider's constants, whether
- * JCuda's driver binding is mapped before and after {@link CudaBackendProvider#probe()}, the probe's
+ * JCuda's driver binding is mapped before and after {@link CudaBackendProvider#probe}, the probe's
  * answer, and with the argument {@code create [gemm]} what {@code create} makes.
  */
 public final class ProbeMain {
@@ -22,7 +22,7 @@ public final class ProbeMain {
         print("provider " + provider.name() + " priority " + provider.priority() + " " + provider.artifact());
         print("natives before probe: " + jcudaMapped());
         print("probe starts");
-        Availability availability = provider.probe();
+        Availability availability = provider.probe(BackendConfig.named("cuda"));
         print("probe: available=" + availability.available() + " reason=" + availability.reason());
         print("natives after probe: " + jcudaMapped());
         if (args.length > 0 && args[0].equals("create")) {

@@ -10,16 +10,16 @@ import org.distill4j.backend.BackendUnavailableException;
 
 /**
  * The {@code opencl} backend provider. Loading this class touches no native code: JOCL and
- * {@code libOpenCL.so} are first used by {@link #probe()}, {@link #create} and
- * {@link #describeDevices()}, which turn every failure (a missing library included) into a reason;
+ * {@code libOpenCL.so} are first used by {@link #probe}, {@link #create} and
+ * {@link #describeDevices}, which turn every failure (a missing library included) into a reason;
  * a missing ICD loader is found by {@link IcdLoader} before JOCL would print its own complaint.
  *
- * <p>Priority is {@value #GPU_PRIORITY} when the last probe found a GPU or accelerator, and
- * {@value #CPU_ONLY_PRIORITY} when OpenCL only offers CPU devices (e.g. PoCL), so the project's own
- * CPU backend stays the default there. The device is chosen by the option {@code opencl.device}
- * (an index from {@link #describeDevices()} or a name substring), else the system property
- * {@code distill4j.opencl.device}, else the fastest-looking device (GPU, then accelerator, then
- * CPU; then compute units x clock).
+ * <p>The priority is {@value #CPU_ONLY_PRIORITY}, so the project's own CPU backend stays the default
+ * where OpenCL only offers CPU devices (e.g. PoCL); a probe that finds the chosen device is a GPU or
+ * accelerator answers with {@value #GPU_PRIORITY} ({@link Availability#withPriority}). The device is
+ * chosen by the option {@code opencl.device} (an index from {@link #describeDevices} or a name
+ * substring; from {@code -Ddistill4j.opencl.device} through {@link BackendConfig#fromEnvironment()}),
+ * else the fastest-looking device (GPU, then accelerator, then CPU; then compute units x clock).
  */
 public final class OpenClBackendProvider implements BackendProvider {
     static final int GPU_PRIORITY = 20;
@@ -28,17 +28,15 @@ public final class OpenClBackendProvider implements BackendProvider {
     /** Why JOCL could not load, remembered because a failed class initialisation is only reported once in full. */
     private static volatile String nativeFailure;
 
-    private volatile int priority = CPU_ONLY_PRIORITY;
-
     @Override
     public String name() {
         return "opencl";
     }
 
-    /** From the last {@link #probe()}: {@value #GPU_PRIORITY} with a GPU or accelerator, else {@value #CPU_ONLY_PRIORITY}. */
+    /** {@value #CPU_ONLY_PRIORITY}; a probe that finds a GPU or accelerator answers with {@value #GPU_PRIORITY}. */
     @Override
     public int priority() {
-        return priority;
+        return CPU_ONLY_PRIORITY;
     }
 
     @Override
@@ -47,7 +45,7 @@ public final class OpenClBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Availability probe() {
+    public Availability probe(BackendConfig config) {
         try {
             OpenClDevices.Inventory inventory = inventory();
             List<ClDevice> devices = inventory.devices();
@@ -58,11 +56,11 @@ public final class OpenClBackendProvider implements BackendProvider {
             if (devices.isEmpty()) {
                 return Availability.unavailable("OpenCL platform(s) " + inventory.platforms() + " report no device");
             }
-            boolean accelerated = devices.stream().anyMatch(d -> d.usable() && (d.isGpu() || d.isAccelerator()));
-            priority = accelerated ? GPU_PRIORITY : CPU_ONLY_PRIORITY;
-            ClDevice chosen = OpenClDevices.choose(devices, OpenClDevices.selector(null));
-            return Availability.available(devices.size() + " OpenCL device" + (devices.size() == 1 ? "" : "s")
-                    + ", using: " + chosen.summary() + (accelerated ? "" : " (CPU only, so not the default)"));
+            ClDevice chosen = OpenClDevices.choose(devices, OpenClDevices.selector(config));
+            boolean accelerated = chosen.usable() && (chosen.isGpu() || chosen.isAccelerator());
+            Availability available = Availability.available(devices.size() + " OpenCL device" + (devices.size() == 1 ? "" : "s")
+                    + ", using: " + chosen.summary() + (accelerated ? "" : " (a CPU device, so not the default)"));
+            return accelerated ? available.withPriority(GPU_PRIORITY) : available;
         } catch (LinkageError e) {
             return Availability.unavailable(nativeFailure(e));
         } catch (RuntimeException e) {
@@ -72,7 +70,7 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendConfig config) {
-        String selector = OpenClDevices.selector(config.option("opencl", "device").orElse(null));
+        String selector = OpenClDevices.selector(config);
         try {
             List<ClDevice> devices = inventory().devices();
             if (devices.isEmpty()) {
@@ -91,10 +89,10 @@ public final class OpenClBackendProvider implements BackendProvider {
     }
 
     /**
-     * Every OpenCL platform and device, one line each, the default marked {@code *}, for
-     * {@code distill4j backends}; never throws (a failure becomes the text).
+     * Every OpenCL platform and device, one line each, the one {@code config} would use marked
+     * {@code *}; never throws (a failure becomes the text).
      */
-    public static String describeDevices() {
+    public static String describeDevices(BackendConfig config) {
         try {
             OpenClDevices.Inventory inventory = inventory();
             if (inventory.platforms().isEmpty()) {
@@ -109,7 +107,7 @@ public final class OpenClBackendProvider implements BackendProvider {
             }
             ClDevice chosen;
             try {
-                chosen = OpenClDevices.choose(inventory.devices(), OpenClDevices.selector(null));
+                chosen = OpenClDevices.choose(inventory.devices(), OpenClDevices.selector(config));
             } catch (IllegalArgumentException e) {
                 chosen = null;
             }

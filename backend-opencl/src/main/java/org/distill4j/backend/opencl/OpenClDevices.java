@@ -21,17 +21,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
+import org.distill4j.backend.BackendConfig;
 import org.jocl.CL;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
 /**
  * Finds OpenCL platforms and devices and picks one. Every method here calls into JOCL, so only
- * {@link OpenClBackendProvider#probe()}, {@link OpenClBackendProvider#create} and
- * {@link OpenClBackendProvider#describeDevices()} use it, and they catch {@link LinkageError}s.
+ * {@link OpenClBackendProvider#probe}, {@link OpenClBackendProvider#create} and
+ * {@link OpenClBackendProvider#describeDevices} use it, and they catch {@link LinkageError}s.
  */
 final class OpenClDevices {
-    /** The system property that picks a device when the {@code BackendConfig} does not. */
+    /** The system property {@code BackendConfig.fromEnvironment()} turns into the option {@code opencl.device}. */
     static final String DEVICE_PROPERTY = "distill4j.opencl.device";
 
     /** Preferred first: GPU, then accelerator, then CPU; within a type, more compute units x clock. */
@@ -132,8 +133,8 @@ final class OpenClDevices {
         return sb.toString();
     }
 
-    /** The selector from the {@code BackendConfig} option, else the {@value #DEVICE_PROPERTY} system property. */
-    static String selector(String configured) {
-        return configured != null && !configured.isBlank() ? configured : System.getProperty(DEVICE_PROPERTY);
+    /** The option {@code opencl.device}, or {@code null} for the preferred device. */
+    static String selector(BackendConfig config) {
+        return config.option("opencl", "device").orElse(null);
     }
 }

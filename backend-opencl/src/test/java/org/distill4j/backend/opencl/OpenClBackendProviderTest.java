@@ -1,6 +1,7 @@
 package org.distill4j.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,16 +35,37 @@ class OpenClBackendProviderTest {
 
     @Test
     void probeIsAvailableHereAndRanksCpuOnlyOpenClBelowTheCpuBackend() {
-        Availability availability = provider.probe();
+        Availability availability = provider.probe(BackendConfig.named("opencl"));
         assertTrue(availability.available(), availability.reason());
         boolean accelerated = OpenClDevices.inventory().devices().stream()
                 .anyMatch(d -> d.usable() && (d.isGpu() || d.isAccelerator()));
-        assertEquals(accelerated ? 20 : -10, provider.priority(), availability.reason());
+        Backends.Candidate candidate = new Backends.Candidate(provider, availability);
+        assertEquals(accelerated ? 20 : -10, candidate.priority(), availability.reason());
+        assertEquals(-10, provider.priority(), "the provider's own priority does not change with a probe");
+    }
+
+    @Test
+    void theProbeChecksTheDeviceTheConfigNamesAndNoOther() {
+        Availability absent = provider.probe(BackendConfig.named("opencl").withOption("opencl", "device", "no-such-device"));
+        assertFalse(absent.available());
+        assertTrue(absent.reason().contains("no-such-device"), absent.reason());
+        String old = System.setProperty(OpenClDevices.DEVICE_PROPERTY, "no-such-device");
+        try {
+            Availability silent = provider.probe(BackendConfig.named("opencl"));
+            assertTrue(silent.available(), silent.reason());
+            provider.create(BackendConfig.named("opencl")).close();
+        } finally {
+            if (old == null) {
+                System.clearProperty(OpenClDevices.DEVICE_PROPERTY);
+            } else {
+                System.setProperty(OpenClDevices.DEVICE_PROPERTY, old);
+            }
+        }
     }
 
     @Test
     void describeDevicesListsPlatformsAndMarksTheDefault() {
-        String text = OpenClBackendProvider.describeDevices();
+        String text = OpenClBackendProvider.describeDevices(BackendConfig.named("opencl"));
         assertTrue(text.contains("platform 0: "), text);
         assertTrue(text.contains("* [0]") || text.contains("* ["), text);
     }

@@ -26,7 +26,7 @@ public final class OpenClGemmThroughput {
                 {"TN (784x128)x(128x1200) dW", true, false, 784, 1200, 128},
                 {"NT (128x1200)x(1200x1200)^T dX", false, true, 128, 1200, 1200},
         };
-        try (OpenClBackend backend = (OpenClBackend) new OpenClBackendProvider().create(BackendConfig.defaults())) {
+        try (OpenClBackend backend = (OpenClBackend) new OpenClBackendProvider().create(BackendConfig.fromEnvironment())) {
             System.out.println(backend.describe() + ", " + seconds + " s per measurement");
             for (boolean tiled : new boolean[]{true, false}) {
                 backend.useTiledGemm(tiled);

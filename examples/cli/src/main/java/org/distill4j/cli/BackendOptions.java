@@ -27,9 +27,10 @@ final class BackendOptions {
     /** Checks the options and that the chosen backend is available, without making it. */
     void check() {
         if (threads != null && threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
+            throw new UsageException("--threads must be >= 1, found " + threads);
         }
-        Backends.choose(Backends.discover(), config());
+        BackendConfig config = config();
+        Backends.choose(Backends.discover(config), config);
     }
 
     Backend create() {

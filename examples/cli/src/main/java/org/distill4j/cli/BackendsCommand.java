@@ -13,7 +13,7 @@ final class BackendsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackendConfig config = BackendConfig.fromEnvironment();
-        List<Backends.Candidate> candidates = Backends.discover();
+        List<Backends.Candidate> candidates = Backends.discover(config);
         try {
             Backends.Candidate chosen = Backends.choose(candidates, config);
             System.out.println("Backends found (* = chosen):");

@@ -55,18 +55,18 @@ final class DataOptions {
         testData.check();
         requirePositive(trainLimit, "--train-limit");
         if (val != null && valFraction != null) {
-            throw new IllegalArgumentException("give either --val FILE or --val-fraction F, not both");
+            throw new UsageException("give either --val FILE or --val-fraction F, not both");
         }
         if (valFraction != null && !(valFraction > 0 && valFraction < 1)) {
-            throw new IllegalArgumentException("--val-fraction must be in (0, 1), found " + valFraction);
+            throw new UsageException("--val-fraction must be in (0, 1), found " + valFraction);
         }
         if (train == null && (trainLabels != null || val != null || valLabels != null || testData.test != null
                 || testData.testLabels != null)) {
-            throw new IllegalArgumentException("--val, --test and the --*-labels files go with --train FILE;"
+            throw new UsageException("--val, --test and the --*-labels files go with --train FILE;"
                     + " without it the MNIST files of --data are used");
         }
         if (valLabels != null && val == null) {
-            throw new IllegalArgumentException("--val-labels needs --val FILE");
+            throw new UsageException("--val-labels needs --val FILE");
         }
     }
 
@@ -108,7 +108,7 @@ final class DataOptions {
 
     static void requirePositive(Integer n, String option) {
         if (n != null && n < 1) {
-            throw new IllegalArgumentException(option + " must be >= 1, found " + n);
+            throw new UsageException(option + " must be >= 1, found " + n);
         }
     }
 

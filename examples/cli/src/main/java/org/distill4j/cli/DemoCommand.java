@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Preset p = quick ? QUICK : FULL;
         if (!(epochsScale > 0) || Double.isInfinite(epochsScale)) {
-            throw new IllegalArgumentException("--epochs-scale must be > 0, found " + epochsScale);
+            throw new UsageException("--epochs-scale must be > 0, found " + epochsScale);
         }
         runOptions.check();
         backendOptions.check();

@@ -78,16 +78,16 @@ final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Every option is checked, and the inputs that decide the shapes read, before any run folder or backend is made.
-        DistillConfig distill = matchLogits ? new DistillConfig(temperature, alpha, DistillConfig.Mode.MATCH_LOGITS)
-                : DistillConfig.softTargets(temperature, alpha);
+        DistillConfig distill = UsageException.ofOptions(() -> matchLogits
+                ? new DistillConfig(temperature, alpha, DistillConfig.Mode.MATCH_LOGITS) : DistillConfig.softTargets(temperature, alpha));
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         student.check();
         TeacherSource source = teacher.source();
         if (omitClasses != null && onlyClasses != null) {
-            throw new IllegalArgumentException("--omit-classes and --only-classes cannot be combined");
+            throw new UsageException("--omit-classes and --only-classes cannot be combined");
         }
         if (transferLabels != null && transferFile == null) {
-            throw new IllegalArgumentException("--transfer-labels needs --transfer FILE");
+            throw new UsageException("--transfer-labels needs --transfer FILE");
         }
         runOptions.check();
         resume.check(runOptions);
@@ -127,7 +127,7 @@ final class DistillCommand implements Callable<Integer> {
                     : onlyClasses != null ? transfer.indicesOnlyClasses(onlyClasses) : null;
             if (chosen != null) {
                 if (chosen.length == 0) {
-                    throw new IllegalArgumentException("the transfer set is empty after choosing classes");
+                    throw new UsageException("the transfer set is empty after choosing classes");
                 }
                 transfer = transfer.subset(chosen);
                 transferLogits = transferLogits.subset(chosen);
@@ -207,7 +207,7 @@ final class DistillCommand implements Callable<Integer> {
         }
         for (int c : chosen) {
             if (c < 0 || c >= classes) {
-                throw new IllegalArgumentException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
+                throw new UsageException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
             }
         }
     }
@@ -215,7 +215,7 @@ final class DistillCommand implements Callable<Integer> {
     static void parseBiasAdjust(String spec, List<int[]> classes, List<Float> deltas) {
         String[] parts = spec.split("=");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
+            throw new UsageException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
         }
         try {
             String[] cs = parts[0].split(",");
@@ -226,7 +226,7 @@ final class DistillCommand implements Callable<Integer> {
             classes.add(c);
             deltas.add(Float.parseFloat(parts[1].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
+            throw new UsageException("--bias-adjust must look like CLASS=DELTA or 7,8=-7.6, found '" + spec + "'");
         }
     }
 }

@@ -81,7 +81,7 @@ final class EvalCommand implements Callable<Integer> {
     /** Throws unless an ensemble member has the first member's classes. */
     private static void requireSameClasses(Path file, ModelFile.Saved saved, ModelSchema first, int classes) {
         if (saved.model().outputSize() != classes || !java.util.Objects.equals(saved.schema().classNames(), first.classNames())) {
-            throw new IllegalArgumentException("ensemble member " + file + " has classes "
+            throw new UsageException("ensemble member " + file + " has classes "
                     + (saved.schema().classNames() != null ? saved.schema().classNames() : saved.model().outputSize())
                     + ", the first model " + (first.classNames() != null ? first.classNames() : classes));
         }

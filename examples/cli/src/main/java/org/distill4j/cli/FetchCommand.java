@@ -22,7 +22,7 @@ final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!"mnist".equalsIgnoreCase(dataset)) {
-            throw new IllegalArgumentException("unknown data set '" + dataset + "'; only 'mnist' can be fetched");
+            throw new UsageException("unknown data set '" + dataset + "'; only 'mnist' can be fetched");
         }
         ensureMnist(dir);
         return 0;

@@ -16,9 +16,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Entry point of {@code ./distill4j}: dispatches to the sub-commands.
  *
  * <p>Errors are printed as {@code error: <what to change>} without a stack trace. Exit codes: 0 success;
- * 2 a usage error (an unknown option, a value picocli cannot parse, or a value a command rejects with an
- * {@link IllegalArgumentException} before doing any work); 1 any other failure (a missing or malformed file, an
- * unavailable backend, a diverging run). An exception no command expects (a bug) is printed with its stack trace.
+ * 2 a usage error (an unknown option, a value picocli cannot parse, or a value a command rejects with a
+ * {@link UsageException} before doing any work); 1 any other failure (a value or file the distill4j library
+ * rejects with an {@link IllegalArgumentException}, a missing or malformed file, an unavailable backend, a
+ * diverging run). Any other exception, an {@code IllegalArgumentException} thrown outside the library included,
+ * is a bug: it is printed with its stack trace, exit code 1.
  */
 @Command(name = "distill4j", mixinStandardHelpOptions = true, version = "distill4j 0.1.0-SNAPSHOT",
         description = "Train teachers, distill students and run them, on the CPU, CUDA or OpenCL.",
@@ -50,9 +52,11 @@ public final class Main {
     private static int failure(Exception e, CommandLine cmd) {
         PrintWriter err = cmd.getErr();
         int code = CommandLine.ExitCode.SOFTWARE;
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof UsageException) {
             err.println("error: " + e.getMessage());
             code = CommandLine.ExitCode.USAGE;
+        } else if (e instanceof IllegalArgumentException iae && thrownByLibrary(iae)) {
+            err.println("error: " + e.getMessage());
         } else if (e instanceof NoSuchFileException f && f.getReason() == null) {
             err.println("error: file not found: " + f.getFile());
         } else if (e instanceof AccessDeniedException f && f.getReason() == null) {
@@ -68,5 +72,15 @@ public final class Main {
         }
         err.flush();
         return code;
+    }
+
+    /** Whether the distill4j library (core or a backend, not this command line) threw {@code e}: how it reports bad input. */
+    static boolean thrownByLibrary(IllegalArgumentException e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        if (trace.length == 0) {
+            return false;
+        }
+        String thrower = trace[0].getClassName();
+        return thrower.startsWith("org.distill4j.") && !thrower.startsWith(Main.class.getPackageName() + ".");
     }
 }

@@ -32,15 +32,15 @@ final class ModelOptions {
     /** Checks what can be checked before the data are read. */
     void check() {
         if (spec != null && hidden != null) {
-            throw new IllegalArgumentException("give either --model WIDTHS or --hidden WIDTHS, not both");
+            throw new UsageException("give either --model WIDTHS or --hidden WIDTHS, not both");
         }
         if (spec != null) {
-            MlpSpec.parse(spec).withDropout(inputDropout, hiddenDropout).withMaxNorm(maxNorm);
+            UsageException.ofOptions(() -> MlpSpec.parse(spec).withDropout(inputDropout, hiddenDropout).withMaxNorm(maxNorm));
         }
         if (hidden != null) {
             for (int h : hidden) {
                 if (h < 1) {
-                    throw new IllegalArgumentException("--hidden widths must be >= 1, found " + Arrays.toString(hidden));
+                    throw new UsageException("--hidden widths must be >= 1, found " + Arrays.toString(hidden));
                 }
             }
         }
@@ -49,16 +49,20 @@ final class ModelOptions {
 
     /** The chosen preprocessing, or {@code null} for auto. */
     Preprocessing.Kind preprocessing() {
-        return preprocess.equals("auto") ? null : Preprocessing.Kind.parse(preprocess);
+        return preprocess.equals("auto") ? null : UsageException.ofOptions(() -> Preprocessing.Kind.parse(preprocess));
     }
 
     /** The network for data of {@code features} inputs and {@code classes} classes, checked against them. */
     MlpSpec mlp(int features, int classes) {
+        return UsageException.ofOptions(() -> build(features, classes));
+    }
+
+    private MlpSpec build(int features, int classes) {
         MlpSpec s;
         if (spec != null) {
             s = MlpSpec.parse(spec);
             if (s.inputSize() != features || s.classes() != classes) {
-                throw new IllegalArgumentException("--model " + s.widths() + " takes " + s.inputSize() + " inputs and has "
+                throw new UsageException("--model " + s.widths() + " takes " + s.inputSize() + " inputs and has "
                         + s.classes() + " outputs, but the data have " + features + " features and " + classes
                         + " classes; use --model " + features + "-...-" + classes + " or --hidden");
             }

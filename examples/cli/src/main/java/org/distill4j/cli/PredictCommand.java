@@ -41,22 +41,22 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(temperature > 0) || Float.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--temperature must be > 0 and finite, found " + temperature);
+            throw new UsageException("--temperature must be > 0 and finite, found " + temperature);
         }
         if (top < 1) {
-            throw new IllegalArgumentException("--top must be >= 1, found " + top);
+            throw new UsageException("--top must be >= 1, found " + top);
         }
         if (input != null && indices != null) {
-            throw new IllegalArgumentException("give either --input FILE or --index (examples of the test set), not both");
+            throw new UsageException("give either --input FILE or --index (examples of the test set), not both");
         }
         if (inputLabels != null && input == null) {
-            throw new IllegalArgumentException("--input-labels needs --input FILE");
+            throw new UsageException("--input-labels needs --input FILE");
         }
         int[] chosen = indices != null ? indices : input == null ? new int[] {0} : null;
         if (chosen != null) {
             for (int i : chosen) {
                 if (i < 0) {
-                    throw new IllegalArgumentException("--index " + i + " is negative; test-set indices start at 0");
+                    throw new UsageException("--index " + i + " is negative; test-set indices start at 0");
                 }
             }
         }
@@ -80,7 +80,7 @@ final class PredictCommand implements Callable<Integer> {
             float[] x = new float[examples.featureCount()];
             for (int i : chosen) {
                 if (i >= examples.size()) {
-                    throw new IllegalArgumentException("--index " + i + " is outside the test set of " + examples.size());
+                    throw new UsageException("--index " + i + " is outside the test set of " + examples.size());
                 }
                 examples.features(i, x, 0);
                 float[] z = saved.model().logits(schema.preprocessing().transform(x, 1), 1);

@@ -10,7 +10,7 @@ final class ResumeOption {
     /** Throws unless a resumed run is named. */
     void check(RunOptions run) {
         if (resume && run.name == null) {
-            throw new IllegalArgumentException("--resume needs --name of the run to continue");
+            throw new UsageException("--resume needs --name of the run to continue");
         }
     }
 }

@@ -23,7 +23,7 @@ record RunDirectory(Path path) {
     /** Throws unless {@code name} (null: a generated one) is a plain folder name. */
     static void checkName(String name) {
         if (name != null && (name.contains("/") || name.contains("\\") || name.contains("..") || name.isBlank())) {
-            throw new IllegalArgumentException("--name must be a plain folder name, found '" + name + "'");
+            throw new UsageException("--name must be a plain folder name, found '" + name + "'");
         }
     }
 

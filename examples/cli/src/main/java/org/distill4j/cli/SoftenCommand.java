@@ -46,7 +46,7 @@ final class SoftenCommand implements Callable<Integer> {
             schema = saved.schema();
             test = data.loadFor(schema, saved.model().outputSize());
             if (index < 0 || index >= test.size()) {
-                throw new IllegalArgumentException("--index " + index + " is outside the test set of " + test.size());
+                throw new UsageException("--index " + index + " is outside the test set of " + test.size());
             }
             float[] x = new float[test.featureCount()];
             test.features(index, x, 0);
@@ -57,7 +57,7 @@ final class SoftenCommand implements Callable<Integer> {
         System.out.printf("test example %d, label %s; softmax(z / T) per class:%n", index, label);
         for (float t : temperatures) {
             if (!(t > 0) || Float.isInfinite(t)) {
-                throw new IllegalArgumentException("temperatures must be > 0 and finite, found " + t);
+                throw new UsageException("temperatures must be > 0 and finite, found " + t);
             }
             double[] p = Probabilities.softmax(z, t);
             StringBuilder sb = new StringBuilder(String.format("T = %-5g", t));

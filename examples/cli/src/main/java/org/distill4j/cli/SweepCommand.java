@@ -51,16 +51,16 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Every option is checked, the data read and the backend found before the run folder is made.
         for (float t : temperatures) {
-            DistillConfig.softTargets(t, alpha);
+            UsageException.ofOptions(() -> DistillConfig.softTargets(t, alpha));
         }
         if (seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be >= 1, found " + seeds);
+            throw new UsageException("--seeds must be >= 1, found " + seeds);
         }
         TrainConfig base = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         student.check();
         TeacherSource source = teacher.source();
         if (teacher.shifts > 0 && temperatures.length > 1) {
-            throw new IllegalArgumentException("--teacher-shifts averages soft targets at one temperature; sweep one temperature with it");
+            throw new UsageException("--teacher-shifts averages soft targets at one temperature; sweep one temperature with it");
         }
         runOptions.check();
         data.check();

@@ -45,14 +45,14 @@ final class TeacherOptions {
     /** Checks the options and that the files exist, before any data are read. */
     TeacherSource source() throws NoSuchFileException {
         if (shifts < 0) {
-            throw new IllegalArgumentException("--teacher-shifts must be >= 0, found " + shifts);
+            throw new UsageException("--teacher-shifts must be >= 0, found " + shifts);
         }
         boolean models = !kind.models.isEmpty();
         if (shifts > 0 && !models) {
-            throw new IllegalArgumentException("--teacher-shifts needs --teacher model files; imported logits are used as they are");
+            throw new UsageException("--teacher-shifts needs --teacher model files; imported logits are used as they are");
         }
         if (rows != null && models) {
-            throw new IllegalArgumentException("--teacher-rows goes with --teacher-logits or --teacher-probs; model files are run on every transfer row");
+            throw new UsageException("--teacher-rows goes with --teacher-logits or --teacher-probs; model files are run on every transfer row");
         }
         for (Path p : models ? kind.models : List.of(kind.logits != null ? kind.logits : kind.probabilities)) {
             EvalCommand.requireFile(p);

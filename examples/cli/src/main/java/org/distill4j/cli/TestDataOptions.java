@@ -39,7 +39,7 @@ final class TestDataOptions {
         DataOptions.requirePositive(testLimit, "--test-limit");
         delimiter();
         if (testLabels != null && test == null) {
-            throw new IllegalArgumentException("--test-labels needs --test FILE");
+            throw new UsageException("--test-labels needs --test FILE");
         }
     }
 
@@ -51,7 +51,7 @@ final class TestDataOptions {
             return '\t';
         }
         if (delimiter.length() != 1) {
-            throw new IllegalArgumentException("--delimiter must be one character or 'tab', found '" + delimiter + "'");
+            throw new UsageException("--delimiter must be one character or 'tab', found '" + delimiter + "'");
         }
         return delimiter.charAt(0);
     }

@@ -54,7 +54,7 @@ final class TrainingOptions {
     /** Throws unless patience has validation data to stop on. */
     static void checkPatience(TrainConfig config, Dataset validation) {
         if (config.patience() > 0 && validation == null) {
-            throw new IllegalArgumentException("--patience needs validation data (--val FILE or --val-fraction F) to stop on;"
+            throw new UsageException("--patience needs validation data (--val FILE or --val-fraction F) to stop on;"
                     + " the test set is never used to choose");
         }
     }
@@ -77,6 +77,6 @@ final class TrainingOptions {
         if (jitter != null) b.jitterPixels(jitter);
         if (patience != null) b.patience(patience);
         if (seed != null) b.seed(seed);
-        return b.build();
+        return UsageException.ofOptions(b::build);
     }
 }

@@ -123,7 +123,7 @@ final class Workflows {
             if (config.jitterPixels() > 0) {
                 int side = (int) Math.round(Math.sqrt(train.featureCount()));
                 if (side * side != train.featureCount()) {
-                    throw new IllegalArgumentException("--jitter needs square images; rows have " + train.featureCount() + " features");
+                    throw new UsageException("--jitter needs square images; rows have " + train.featureCount() + " features");
                 }
                 trainer.augmentation(new ImageJitter(side, side, config.jitterPixels()));
             }

@@ -25,8 +25,9 @@ import picocli.CommandLine;
 
 /**
  * Invalid configuration is rejected before any work starts (no run folder is made, no backend created, no
- * training), with one line saying what to change and a non-zero exit code: 2 for a usage error, 1 for a bad file
- * or an unavailable backend. The command line runs in-process on a tiny MNIST-shaped data set (4 x 4 images).
+ * training), with one line saying what to change and a non-zero exit code: 2 for a usage error (an option value
+ * the command line or the library's settings reject), 1 for a bad file or an unavailable backend. The command line
+ * runs in-process on a tiny MNIST-shaped data set (4 x 4 images).
  */
 class CliValidationTest {
     private static final int TRAIN = 40;
@@ -238,6 +239,20 @@ class CliValidationTest {
         Path empty = files.resolve("empty");
         Files.createDirectories(empty);
         train("--data", empty.toString()).fails(1, empty.resolve(Mnist.TRAIN_IMAGES) + ": MNIST file");
+        assertNoWorkDone();
+    }
+
+    @Test
+    @DisplayName("sweep checks the backend, the student's input size and the teacher logits' shape before making its run folder")
+    void sweepChecksBeforeMakingItsRunFolder() throws IOException {
+        Path good = logits(TRAIN, 10, 0f);
+        withDefaults("sweep", "--temperatures", "2", "--teacher-logits", good.toString(), "--backend", "nope")
+                .fails(1, "backend 'nope' was requested");
+        withDefaults("sweep", "--temperatures", "2", "--teacher-logits", good.toString(), "--model", "20-8-10")
+                .fails(2, "--model 20-8-10 takes 20 inputs and has 10 outputs, but the data have 16 features and 10 classes").oneLine();
+        Path rows = logits(TRAIN - 1, 10, 0f);
+        withDefaults("sweep", "--temperatures", "2", "--teacher-logits", rows.toString())
+                .fails(1, rows + ": row count 39, expected 40 (the rows of the transfer file").oneLine();
         assertNoWorkDone();
     }
 }
