@@ -7,7 +7,8 @@
 # Usage: examples/sklearn-teacher/run.sh [DATASET ...]   (default: breast_cancer digits)
 # Needs Python 3 with scikit-learn and numpy (PYTHON, default /usr/bin/python3), Maven, and a JDK 21+ as
 # JAVA_HOME or on PATH.
-# Work files go to examples/sklearn-teacher/work/ (WORK to change); the table to RESULTS.md (RESULTS to change).
+# Work files go to examples/sklearn-teacher/work/ (WORK to change); the tables to RESULTS.md (RESULTS to change),
+# replacing the whole file, its hand-written Reading section included.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -70,7 +71,8 @@ for ds in "${datasets[@]}"; do
   a=$(sed 's/.*alpha=\([^ ]*\).*/\1/' <<< "$best")
   runs "$ds" distilled-oof "hidden=$h T=$t alpha=$a" distill --teacher-probs "$work/$ds/teacher-probs-oof.npy" --hidden "$h" -T "$t" --alpha "$a"
 
-  # The embedded app on the test CSV: its predictions must give the CLI's test errors; then its latency.
+  # The embedded app on the test CSV (core and the CPU backend from the CLI's shaded jar, which ./distill4j built):
+  # its predictions must give the command line's test errors; then its latency.
   student=$(awk -F'\t' -v ds="$ds" -v c="$best" '$1 == ds && $2 == "distilled" && $3 == c && $4 == 1 { print $5 }' "$work/runs.tsv")/student.safetensors
   "$java" --add-modules jdk.incubator.vector -cp "$root/examples/cli/target/distill4j.jar:$root/examples/embedded-app/target/classes" \
     org.distill4j.example.CsvRowApp "$student" "$work/$ds/test.csv" --latency "$latency_calls" 2>/dev/null > "$work/$ds/app.out"
