@@ -22,7 +22,9 @@ final class TeacherOptions {
         Path logits;
 
         @Option(names = "--teacher-probs", required = true,
-                description = "A .npy of teacher probabilities [rows, classes], e.g. scikit-learn's predict_proba; turned into logits log(p).")
+                description = "A .npy of teacher probabilities [rows, classes], e.g. scikit-learn's predict_proba; turned into logits"
+                        + " log(p), zeros raised to 1e-6. A teacher that is sure of its training rows (trees) gives many zeros,"
+                        + " which a high -T flattens towards uniform: try T = 1 to 5.")
         Path probabilities;
     }
 
