@@ -13,7 +13,7 @@ public record Availability(boolean available, String reason, OptionalInt priorit
             throw new IllegalArgumentException("an availability needs a reason");
         }
         if (priority == null) {
-            throw new IllegalArgumentException("an availability's priority is empty, not null");
+            throw new IllegalArgumentException("an availability without a priority of its own has OptionalInt.empty(), not null");
         }
     }
 
