@@ -86,6 +86,7 @@ public final class ModelFile {
     /** As {@link #read(Backend, Path)}, knowing the layer types of {@code registry}. */
     public static Saved read(Backend backend, Path file, LayerRegistry registry) throws IOException {
         SafetensorsFile sf = Safetensors.read(file);
+        checkFormat(sf);
         ModelSchema schema = SchemaCodec.read(sf);
         Sequential model = fromFile(backend, sf, registry);
         try {
@@ -97,6 +98,17 @@ public final class ModelFile {
         } catch (DataFormatException | RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    private static void checkFormat(SafetensorsFile sf) throws DataFormatException {
+        Map<String, String> md = sf.metadata();
+        if (!FORMAT.equals(md.get("format"))) {
+            throw DataFormatException.mismatch(sf.source(), "__metadata__.format", md.get("format"), FORMAT);
+        }
+        String version = md.get("format_version");
+        if (version == null || !READABLE_VERSIONS.contains(version)) {
+            throw DataFormatException.mismatch(sf.source(), "__metadata__.format_version", version, "1 or 2");
         }
     }
 
@@ -149,12 +161,7 @@ public final class ModelFile {
     static Sequential fromFile(Backend backend, SafetensorsFile sf, LayerRegistry registry) throws DataFormatException {
         String source = sf.source();
         Map<String, String> md = sf.metadata();
-        if (!FORMAT.equals(md.get("format"))) {
-            throw DataFormatException.mismatch(source, "__metadata__.format", md.get("format"), FORMAT);
-        }
-        if (!READABLE_VERSIONS.contains(md.get("format_version"))) {
-            throw DataFormatException.mismatch(source, "__metadata__.format_version", md.get("format_version"), "1 or 2");
-        }
+        checkFormat(sf);
         JsonObject arch;
         try {
             arch = JsonParser.parseString(md.getOrDefault("architecture", "")).getAsJsonObject();

@@ -65,4 +65,18 @@ class ModelFileRegressionTest {
         }
         Files.delete(file);
     }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("a file without format_version is refused naming the field (the version check threw a NullPointerException)")
+    void missingFormatVersion() throws Exception {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", ModelFile.FORMAT);
+        metadata.put("format_veisron", "2");
+        Path file = dir.resolve("model.safetensors");
+        Safetensors.write(file, metadata, List.of(new NamedTensor("layers.0.bias", new int[] {3}, new float[3])));
+        try (StorageBackend backend = new StorageBackend()) {
+            DataFormatException e = assertThrows(DataFormatException.class, () -> ModelFile.load(backend, file).close());
+            assertTrue(e.problem().contains("__metadata__.format_version"), e.getMessage());
+        }
+    }
 }
