@@ -1,35 +1,12 @@
 package org.distill4j.backend.cuda;
 
-/**
- * A CUDA driver or cuBLAS call failed; the message names the call and the status, e.g.
- * {@code cuMemAlloc(4096 bytes) failed: CUDA_ERROR_OUT_OF_MEMORY (2)}.
- */
-public class CudaException extends RuntimeException {
+import org.distill4j.backend.device.DeviceException;
+
+/** A CUDA driver or cuBLAS call failed; the status is a {@code CUresult} or {@code cublasStatus_t}. */
+public class CudaException extends DeviceException {
     private static final long serialVersionUID = 1L;
 
-    private final String call;
-    private final String status;
-    private final int code;
-
     public CudaException(String call, String status, int code, String detail) {
-        super(call + " failed: " + status + " (" + code + ")" + (detail == null || detail.isEmpty() ? "" : "; " + detail));
-        this.call = call;
-        this.status = status;
-        this.code = code;
-    }
-
-    /** The call that failed, with its most telling argument, e.g. {@code cuLaunchKernel(softmax)}. */
-    public String call() {
-        return call;
-    }
-
-    /** The status name, e.g. {@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION} or {@code CUBLAS_STATUS_NOT_INITIALIZED}. */
-    public String status() {
-        return status;
-    }
-
-    /** The numeric {@code CUresult} or {@code cublasStatus_t}. */
-    public int code() {
-        return code;
+        super(call, status, code, detail);
     }
 }

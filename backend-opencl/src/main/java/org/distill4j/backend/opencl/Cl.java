@@ -18,7 +18,7 @@ final class Cl {
     /** Throws an {@link OpenClException} naming {@code call} unless {@code code} is {@code CL_SUCCESS}. */
     static void check(int code, String call) {
         if (code != CL_SUCCESS) {
-            throw new OpenClException(call + " failed: " + CL.stringFor_errorCode(code) + " (" + code + ")", code);
+            throw new OpenClException(call, code, null);
         }
     }
 

@@ -1,18 +1,13 @@
 package org.distill4j.backend.opencl;
 
-/** An OpenCL call failed; the message names the call and the error code (e.g. {@code CL_OUT_OF_RESOURCES}). */
-public class OpenClException extends RuntimeException {
+import org.distill4j.backend.device.DeviceException;
+import org.jocl.CL;
+
+/** An OpenCL call failed; the status is the error code's name, e.g. {@code CL_OUT_OF_RESOURCES} for -5. */
+public class OpenClException extends DeviceException {
     private static final long serialVersionUID = 1L;
 
-    private final int errorCode;
-
-    public OpenClException(String message, int errorCode) {
-        super(message);
-        this.errorCode = errorCode;
-    }
-
-    /** The OpenCL error code, e.g. {@code -5} for {@code CL_OUT_OF_RESOURCES}. */
-    public int errorCode() {
-        return errorCode;
+    public OpenClException(String call, int code, String detail) {
+        super(call, CL.stringFor_errorCode(code), code, detail);
     }
 }

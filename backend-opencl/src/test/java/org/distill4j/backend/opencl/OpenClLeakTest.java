@@ -11,6 +11,6 @@ class OpenClLeakTest extends LeakSuite {
 
     @Override
     protected long deviceBuffers() {
-        return ((OpenClBackend) backend).allocatedBuffers();
+        return ((OpenClBackend) backend).allocatedBlocks();
     }
 }

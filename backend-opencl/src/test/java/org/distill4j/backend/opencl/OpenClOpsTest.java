@@ -415,20 +415,20 @@ class OpenClOpsTest {
     void releasedBuffersAreReusedForTheSameSizeAndFreedOnClose() {
         try (OpenClBackend own = (OpenClBackend) new OpenClBackendProvider().create(BackendConfig.defaults())) {
             Tensor first = own.tensor(3, 5);
-            assertEquals(1, own.allocatedBuffers());
+            assertEquals(1, own.allocatedBlocks());
             first.close();
             assertEquals(60, own.pooledBytes());
             Tensor second = own.tensor(15);
-            assertEquals(1, own.allocatedBuffers(), "the pooled buffer is reused");
+            assertEquals(1, own.allocatedBlocks(), "the pooled buffer is reused");
             assertEquals(0, own.pooledBytes());
             Tensor other = own.tensor(16);
-            assertEquals(2, own.allocatedBuffers());
+            assertEquals(2, own.allocatedBlocks());
             assertEquals(2, own.liveTensors());
             second.close();
             other.close();
             assertEquals(0, own.liveTensors());
             own.close();
-            assertEquals(0, own.allocatedBuffers());
+            assertEquals(0, own.allocatedBlocks());
             assertFalse(own.describe().isEmpty());
         }
     }

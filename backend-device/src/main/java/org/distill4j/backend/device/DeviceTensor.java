@@ -1,22 +1,20 @@
-package org.distill4j.backend.cuda;
+package org.distill4j.backend.device;
 
 import org.distill4j.backend.Tensor;
 
-import jcuda.driver.CUdeviceptr;
-
 /** A tensor stored in a block of {@code size * 4} bytes of device memory, taken from its backend's pool. */
-final class CudaTensor extends Tensor {
-    private final CudaBackend backend;
-    private final CUdeviceptr ptr;
+final class DeviceTensor<B> extends Tensor {
+    private final DeviceBackend<B> backend;
+    private final B block;
 
-    CudaTensor(CudaBackend backend, int[] shape, CUdeviceptr ptr) {
+    DeviceTensor(DeviceBackend<B> backend, int[] shape, B block) {
         super(backend, shape);
         this.backend = backend;
-        this.ptr = ptr;
+        this.block = block;
     }
 
-    CUdeviceptr ptr() {
-        return ptr;
+    B block() {
+        return block;
     }
 
     long bytes() {
@@ -35,6 +33,6 @@ final class CudaTensor extends Tensor {
 
     @Override
     protected void release() {
-        backend.releaseBlock(ptr, bytes());
+        backend.releaseBlock(block, bytes());
     }
 }
