@@ -182,7 +182,8 @@ public final class DataFiles {
         return part.toDataset(expected.classes(), expected.fill(), !labelsRequired, null, null);
     }
 
-    private static String abbreviate(List<String> names) {
+    /** {@code names} for a message: all of them up to 8, else the first 8 and the count. */
+    public static String abbreviate(List<String> names) {
         return names.size() <= 8 ? names.toString() : names.subList(0, 8) + " ... (" + names.size() + " names)";
     }
 

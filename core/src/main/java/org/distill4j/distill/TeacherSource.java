@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.distill4j.backend.Backend;
+import org.distill4j.data.DataFiles;
 import org.distill4j.data.Dataset;
 import org.distill4j.data.RowIds;
 import org.distill4j.io.DataFormatException;
@@ -115,8 +116,8 @@ public sealed interface TeacherSource {
             }
             List<String> names = data.featureNames().orElse(null);
             if (schema.featureNames() != null && names != null && !schema.featureNames().equals(names)) {
-                throw new IllegalArgumentException("teacher " + file + " was trained on features " + abbreviate(schema.featureNames())
-                        + ", the transfer set has " + abbreviate(names));
+                throw new IllegalArgumentException("teacher " + file + " was trained on features " + DataFiles.abbreviate(schema.featureNames())
+                        + ", the transfer set has " + DataFiles.abbreviate(names));
             }
         }
     }
@@ -264,9 +265,5 @@ public sealed interface TeacherSource {
                     + " are left out of the transfer set";
         }
         return new Aligned(aligned, Arrays.copyOf(examples, n), report);
-    }
-
-    private static String abbreviate(List<String> names) {
-        return names.size() <= 6 ? names.toString() : names.subList(0, 6) + " ... (" + names.size() + ")";
     }
 }

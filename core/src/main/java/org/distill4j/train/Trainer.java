@@ -64,10 +64,9 @@ public final class Trainer {
      * it would choose the model on the data it is judged on.
      */
     public TrainResult fit(Sequential model, Dataset train, Objective objective, Dataset validation) {
-        Dataset evaluation = validation;
         Inference.checkCompatible(model, train);
-        if (evaluation != null) {
-            Inference.checkCompatible(model, evaluation);
+        if (validation != null) {
+            Inference.checkCompatible(model, validation);
         } else if (config.patience() > 0) {
             throw new IllegalArgumentException("patience " + config.patience()
                     + " needs validation data to stop on; without it every epoch runs and the last is kept");
@@ -166,7 +165,7 @@ public final class Trainer {
                         l.onStep(report);
                     }
                 }
-                last = evaluation != null ? Inference.evaluate(model, evaluation) : null;
+                last = validation != null ? Inference.evaluate(model, validation) : null;
                 if (last != null && last.errors() < bestErrors) {
                     bestErrors = last.errors();
                     bestEpoch = epoch;
@@ -194,7 +193,7 @@ public final class Trainer {
             }
             int keptEpoch = epoch - 1;
             TrainResult.Selection selection = TrainResult.Selection.LAST;
-            if (evaluation != null && bestWeights != null) {
+            if (validation != null && bestWeights != null) {
                 selection = TrainResult.Selection.BEST_ON_VALIDATION;
                 keptEpoch = bestEpoch;
                 if (bestEpoch != epoch - 1) {

@@ -143,6 +143,24 @@ public abstract class EngineSuite {
         }
     }
 
+    /** Checkpoints in {@code store} that "crash" (throw) right after saving the state of epoch {@code epochs}. */
+    private static Checkpoints crashAfter(CheckpointStore store, int epochs) {
+        return new Checkpoints() {
+            @Override
+            public java.util.Optional<TrainState> latest() {
+                return store.latest();
+            }
+
+            @Override
+            public void save(TrainState state) {
+                store.save(state);
+                if (state.epochsDone() == epochs) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+    }
+
     @Test
     @DisplayName("a run resumed from a checkpoint ends with the same weights as an uninterrupted run")
     void resumeMatchesUninterruptedRun(@TempDir Path dir) {
@@ -154,20 +172,7 @@ public abstract class EngineSuite {
 
             CheckpointStore store = new CheckpointStore(dir, "resume-test");
             // The first attempt "crashes" after 2 epochs: its checkpoints stop there.
-            Checkpoints stopAfterTwo = new Checkpoints() {
-                @Override
-                public java.util.Optional<TrainState> latest() {
-                    return store.latest();
-                }
-
-                @Override
-                public void save(TrainState state) {
-                    store.save(state);
-                    if (state.epochsDone() == 2) {
-                        throw new IllegalStateException("simulated crash");
-                    }
-                }
-            };
+            Checkpoints stopAfterTwo = crashAfter(store, 2);
             assertThrows(IllegalStateException.class,
                     () -> new Trainer(full).checkpoints(stopAfterTwo).fit(resumed, train, new HardLabelObjective(), null));
             try (Sequential fresh = MlpSpec.parse(STUDENT).withDropout(0f, 0.3f).build(backend, 99)) {
@@ -202,20 +207,7 @@ public abstract class EngineSuite {
             assertEquals(fewest, Inference.evaluate(m, validation).errors(), "the kept weights give the best epoch's errors");
 
             CheckpointStore store = new CheckpointStore(dir, "selection-test");
-            Checkpoints crashAfterThree = new Checkpoints() {
-                @Override
-                public java.util.Optional<TrainState> latest() {
-                    return store.latest();
-                }
-
-                @Override
-                public void save(TrainState state) {
-                    store.save(state);
-                    if (state.epochsDone() == 3) {
-                        throw new IllegalStateException("simulated crash");
-                    }
-                }
-            };
+            Checkpoints crashAfterThree = crashAfter(store, 3);
             assertThrows(IllegalStateException.class, () -> new Trainer(lively).checkpoints(crashAfterThree)
                     .fit(resumed, train, new HardLabelObjective(), validation));
             TrainResult second = new Trainer(lively).checkpoints(store).fit(resumed, train, new HardLabelObjective(), validation);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,19 @@ class ModelSchemaFileTest {
                 new float[] {0.25f, 1, 2, 1e-3f}, new float[] {1, -2, 0.5f, 3});
         return new ModelSchema(p, List.of("sepal length", "sepal width", "petal \"length\"", "petal width"),
                 List.of("setosa", "versicolor"), new Dataset.ImageShape(1, 2, 2));
+    }
+
+    /** The model's architecture and weights under {@code formatVersion}, with no input schema. */
+    private static void writeWithoutSchema(Sequential m, String formatVersion, Path file) throws Exception {
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("format", ModelFile.FORMAT);
+        md.put("format_version", formatVersion);
+        md.put("architecture", m.architecture().toString());
+        List<NamedTensor> tensors = new ArrayList<>();
+        for (Parameter p : m.parameters()) {
+            tensors.add(new NamedTensor(p.name(), p.value().shape(), p.value().toArray()));
+        }
+        Safetensors.write(file, md, tensors);
     }
 
     @Test
@@ -61,15 +75,7 @@ class ModelSchemaFileTest {
     void versionOneFilesMeanWhatTheyMeant() throws Exception {
         Path file = dir.resolve("v1.safetensors");
         try (StorageBackend backend = new StorageBackend(); Sequential m = MlpSpec.parse("4-3-2").build(backend, 1)) {
-            Map<String, String> md = new LinkedHashMap<>();
-            md.put("format", ModelFile.FORMAT);
-            md.put("format_version", "1");
-            md.put("architecture", m.architecture().toString());
-            List<NamedTensor> tensors = new java.util.ArrayList<>();
-            for (Parameter p : m.parameters()) {
-                tensors.add(new NamedTensor(p.name(), p.value().shape(), p.value().toArray()));
-            }
-            Safetensors.write(file, md, tensors);
+            writeWithoutSchema(m, "1", file);
             try (ModelFile.Saved back = ModelFile.read(backend, file)) {
                 assertEquals(Preprocessing.Kind.NONE, back.schema().preprocessing().kind());
                 float[] raw = {0.1f, 0.9f, 0f, 1f};
@@ -95,15 +101,7 @@ class ModelSchemaFileTest {
     void versionTwoNeedsItsSchema() throws Exception {
         Path file = dir.resolve("m.safetensors");
         try (StorageBackend backend = new StorageBackend(); Sequential m = MlpSpec.parse("4-2").build(backend, 1)) {
-            Map<String, String> md = new LinkedHashMap<>();
-            md.put("format", ModelFile.FORMAT);
-            md.put("format_version", "2");
-            md.put("architecture", m.architecture().toString());
-            List<NamedTensor> tensors = new java.util.ArrayList<>();
-            for (Parameter p : m.parameters()) {
-                tensors.add(new NamedTensor(p.name(), p.value().shape(), p.value().toArray()));
-            }
-            Safetensors.write(file, md, tensors);
+            writeWithoutSchema(m, "2", file);
             DataFormatException e = assertThrows(DataFormatException.class, () -> ModelFile.read(backend, file));
             assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().contains("lacks 'input'"), e.getMessage());
         }

@@ -109,8 +109,7 @@ final class DistillCommand implements Callable<Integer> {
         }
         TrainingOptions.checkPatience(config, prepared.validation());
         TeacherSource.Transfer rawTransfer = transferFile != null ? TeacherSource.Transfer.whole(loaded.transfer())
-                : new TeacherSource.Transfer(loaded.train(), loaded.trainRows(),
-                        loaded.trainRows().length + (loaded.valRows() == null ? 0 : loaded.valRows().length));
+                : Workflows.trainingTransfer(loaded);
         Workflows.describe(loaded, prepared, System.out);
 
         try (Backend backend = backendOptions.create()) {

@@ -69,8 +69,7 @@ final class SweepCommand implements Callable<Integer> {
         Workflows.Prepared prepared = Workflows.prepare(data, loaded, student.preprocessing());
         MlpSpec spec = student.mlp(loaded.train().featureCount(), loaded.classes().count());
         TrainingOptions.checkPatience(base, prepared.validation());
-        TeacherSource.Transfer rawTransfer = new TeacherSource.Transfer(loaded.train(), loaded.trainRows(),
-                loaded.trainRows().length + (loaded.valRows() == null ? 0 : loaded.valRows().length));
+        TeacherSource.Transfer rawTransfer = Workflows.trainingTransfer(loaded);
         Workflows.describe(loaded, prepared, System.out);
         JsonArray results = new JsonArray();
         double[] ts = new double[temperatures.length];

@@ -11,6 +11,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.data.DataFiles;
 import org.distill4j.data.Dataset;
 import org.distill4j.data.Preprocessing;
+import org.distill4j.distill.TeacherSource;
 import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
 import org.distill4j.io.ModelSchema;
@@ -48,20 +49,22 @@ final class Workflows {
                 data.test() == null ? null : p.apply(data.test()), schema);
     }
 
+    /** The training set as a transfer set, with each example's row in the training file (a validation split leaves gaps). */
+    static TeacherSource.Transfer trainingTransfer(DataFiles.Loaded data) {
+        int fileRows = data.trainRows().length + (data.valRows() == null ? 0 : data.valRows().length);
+        return new TeacherSource.Transfer(data.train(), data.trainRows(), fileRows);
+    }
+
     /** Prints what the data are: sizes, classes and preprocessing, and whether a validation set chooses the epoch. */
     static void describe(DataFiles.Loaded data, Prepared prepared, PrintStream out) {
         out.printf("data: %d training, %s validation, %s test examples; %d features, %d classes%s; preprocessing %s%n",
                 data.train().size(), data.val() == null ? "no" : Integer.toString(data.val().size()),
                 data.test() == null ? "no" : Integer.toString(data.test().size()), data.train().featureCount(),
-                data.classes().count(), data.classes().names().map(n -> " " + abbreviate(n)).orElse(""),
+                data.classes().count(), data.classes().names().map(n -> " " + DataFiles.abbreviate(n)).orElse(""),
                 prepared.schema().preprocessing());
         if (data.val() == null) {
             out.println("no validation data (--val or --val-fraction): every epoch runs and the last one is kept");
         }
-    }
-
-    static String abbreviate(java.util.List<String> names) {
-        return names.size() <= 8 ? names.toString() : names.subList(0, 8) + " ... (" + names.size() + ")";
     }
 
     /**
