@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Tensor;
+import org.distill4j.distill.BatchTeacher;
 import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.TeacherLogits;
@@ -90,7 +91,7 @@ public class DistillStepBench {
             labels[i] = i % 10;
         }
         objective = switch (teacher) {
-            case "forward" -> new OnlineTeacherObjective(teacherModel, DISTILL);
+            case "forward" -> new DistillationObjective(BatchTeacher.online(List.of(teacherModel), TeacherLogits.Combine.LOGITS, 1f), DISTILL);
             case "cached" -> new DistillationObjective(
                     TeacherLogits.of(teacherModel.logits(features, BATCHES * batch), BATCHES * batch, 10), DISTILL);
             default -> throw new IllegalArgumentException("teacher must be forward or cached, found " + teacher);
@@ -113,7 +114,7 @@ public class DistillStepBench {
             Pass pass = Pass.training(scope, step);
             Tensor logits = student.forward(x, pass);
             Tensor grad = scope.tensor(logits.shape());
-            loss = objective.compute(logits, new Batch(indices, x, y), grad, scope);
+            loss = objective.compute(logits, new Batch(indices, x, y, 0), grad, scope);
             student.backward(grad, pass);
             sgd.step(params, LEARNING_RATE, MOMENTUM);
             student.applyConstraints();

@@ -212,6 +212,18 @@ public final class Preprocessing {
         return data.withFeatures(transform(raw, data.size()));
     }
 
+    /** Equal when kind, offsets, scales and fill values are equal: the same raw features give the same inputs. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing p && kind == p.kind && Arrays.equals(offset, p.offset) && Arrays.equals(scale, p.scale)
+                && Arrays.equals(fill, p.fill);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, Arrays.hashCode(offset), Arrays.hashCode(scale), Arrays.hashCode(fill));
+    }
+
     @Override
     public String toString() {
         return kind.id() + (fill != null ? " with mean imputation" : "") + " of " + offset.length + " features";

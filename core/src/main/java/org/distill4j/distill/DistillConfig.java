@@ -1,18 +1,17 @@
 package org.distill4j.distill;
 
 /**
- * The distillation objective's settings. With {@link Mode#SOFT_TARGETS} the student minimises
- * {@code alpha * CE(labels, softmax(z_s)) + (1 - alpha) * T^2 * KL(softmax(z_t/T) || softmax(z_s/T))};
- * with {@link Mode#MATCH_LOGITS} the second term is {@code (1/2N) sum (z_s - z_t)^2}, the
- * high-temperature limit. Both terms are means over the batch.
+ * The distillation objective's settings: the student minimises
+ * {@code alpha * CE(labels, softmax(z_s)) + w * soft}, where {@code soft} is the {@link SoftTerm} of the chosen
+ * method and {@code w} its weight ({@code 1 - alpha} unless the method has its own, see
+ * {@link SoftTerm#weight}). With {@link SoftTerm.Kd}, the paper's method, {@code soft} is
+ * {@code T^2 * KL(softmax(z_t/T) || softmax(z_s/T))}. Both terms are means over the batch.
  *
- * @param temperature {@code T > 0}, finite
+ * @param temperature {@code T > 0}, finite (unused by {@link SoftTerm.MatchLogits})
  * @param alpha       weight of the hard-label term, in [0, 1]
+ * @param softTerm    what the student matches of the teacher
  */
-public record DistillConfig(float temperature, float alpha, Mode mode) {
-    /** Which soft term the student matches. */
-    public enum Mode { SOFT_TARGETS, MATCH_LOGITS }
-
+public record DistillConfig(float temperature, float alpha, SoftTerm softTerm) {
     public DistillConfig {
         if (!(temperature > 0f) || Float.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be > 0 and finite, found " + temperature
@@ -21,16 +20,17 @@ public record DistillConfig(float temperature, float alpha, Mode mode) {
         if (!(alpha >= 0f && alpha <= 1f)) {
             throw new IllegalArgumentException("alpha (weight of the hard-label loss) must be in [0, 1], found " + alpha);
         }
-        if (mode == null) {
-            throw new IllegalArgumentException("distillation mode must be set");
+        if (softTerm == null) {
+            throw new IllegalArgumentException("distillation method must be set");
         }
     }
 
+    /** The paper's method: soft targets at {@code temperature}. */
     public static DistillConfig softTargets(float temperature, float alpha) {
-        return new DistillConfig(temperature, alpha, Mode.SOFT_TARGETS);
+        return new DistillConfig(temperature, alpha, new SoftTerm.Kd());
     }
 
     public static DistillConfig matchLogits(float alpha) {
-        return new DistillConfig(1f, alpha, Mode.MATCH_LOGITS);
+        return new DistillConfig(1f, alpha, new SoftTerm.MatchLogits());
     }
 }

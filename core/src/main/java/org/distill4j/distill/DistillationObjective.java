@@ -10,18 +10,23 @@ import org.distill4j.train.LossTerms;
 import org.distill4j.train.Objective;
 
 /**
- * The distillation loss of {@link DistillConfig} for a batch, with the teacher's logits looked
- * up by example index in precomputed {@link TeacherLogits}. Unlabelled examples (label -1) add
- * only the soft term.
+ * The distillation loss of {@link DistillConfig} for a batch, with the teacher's logits from a
+ * {@link BatchTeacher} (precomputed, or run on the batch). Unlabelled examples (label -1) add only the
+ * soft term. {@link SoftTerm.Kd} and {@link SoftTerm.MatchLogits} are fused backend ops; the other methods
+ * read the batch's logits to the host and write their gradient back ({@link HostSoftTerms}).
  */
 public final class DistillationObjective implements Objective {
-    private final TeacherLogits teacher;
+    private final BatchTeacher teacher;
     private final DistillConfig config;
-    private float[] hostRows = new float[0];
 
-    public DistillationObjective(TeacherLogits teacher, DistillConfig config) {
+    public DistillationObjective(BatchTeacher teacher, DistillConfig config) {
         this.teacher = teacher;
         this.config = config;
+    }
+
+    /** With logits computed once, before training. */
+    public DistillationObjective(TeacherLogits teacher, DistillConfig config) {
+        this(BatchTeacher.cached(teacher), config);
     }
 
     public DistillConfig config() {
@@ -31,34 +36,19 @@ public final class DistillationObjective implements Objective {
     @Override
     public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Scope scope) {
         Backend b = logits.backend();
-        int classes = teacher.classes();
-        if (logits.cols() != classes) {
-            throw new IllegalArgumentException("student has " + logits.cols() + " outputs, teacher logits have " + classes + " classes");
+        if (logits.cols() != teacher.classes()) {
+            throw new IllegalArgumentException("student has " + logits.cols() + " outputs, the teacher " + teacher.classes() + " classes");
         }
-        int rows = batch.size();
-        if (hostRows.length < rows * classes) {
-            hostRows = new float[rows * classes];
-        }
-        for (int r = 0; r < rows; r++) {
-            teacher.row(batch.indices()[r], hostRows, r * classes);
-        }
-        Tensor teacherLogits = scope.tensor(rows, classes);
-        teacherLogits.copyFrom(hostRows, 0);
-
+        Tensor teacherLogits = teacher.logits(batch, scope);
         float alpha = config.alpha();
+        double softWeight = config.softTerm().weight(alpha, batch.epoch());
         double soft = Double.NaN;
-        double hard = Double.NaN;
-        if (alpha < 1f) {
-            Tensor softLoss = scope.tensor(1);
-            if (config.mode() == DistillConfig.Mode.SOFT_TARGETS) {
-                b.softTargetLoss(logits, teacherLogits, config.temperature(), 1f - alpha, grad, softLoss);
-            } else {
-                b.mseLoss(logits, teacherLogits, 1f - alpha, grad, softLoss);
-            }
-            soft = softLoss.toArray()[0];
+        if (softWeight > 0) {
+            soft = softTerm(logits, teacherLogits, batch, (float) softWeight, grad, scope);
         } else {
             b.fill(grad, 0f);
         }
+        double hard = Double.NaN;
         if (alpha > 0f) {
             Tensor hardLoss = scope.tensor(1);
             Tensor hardGrad = scope.tensor(logits.shape());
@@ -66,21 +56,87 @@ public final class DistillationObjective implements Objective {
             b.axpy(1f, hardGrad, grad);
             hard = hardLoss.toArray()[0];
         }
-        double total = (alpha > 0f ? alpha * hard : 0) + (alpha < 1f ? (1 - alpha) * soft : 0);
+        double total = (alpha > 0f ? alpha * hard : 0) + (softWeight > 0 ? softWeight * soft : 0);
         return new LossTerms(total, hard, soft);
     }
 
-    /** The teacher logits must have a row per example of {@code data} and a column per output of {@code model}. */
+    /** Writes {@code weight * dSoft/dLogits} into {@code grad} and returns the soft term. */
+    private double softTerm(Tensor logits, Tensor teacherLogits, Batch batch, float weight, Tensor grad, Scope scope) {
+        Backend b = logits.backend();
+        float t = config.temperature();
+        switch (config.softTerm()) {
+            case SoftTerm.Kd kd -> {
+                Tensor loss = scope.tensor(1);
+                b.softTargetLoss(logits, teacherLogits, t, weight, grad, loss);
+                return loss.toArray()[0];
+            }
+            case SoftTerm.MatchLogits m -> {
+                Tensor loss = scope.tensor(1);
+                b.mseLoss(logits, teacherLogits, weight, grad, loss);
+                return loss.toArray()[0];
+            }
+            default -> {
+                int rows = logits.rows();
+                int classes = logits.cols();
+                double[] student = toDoubles(logits.toArray());
+                double[] teacherRows = toDoubles(teacherLogits.toArray());
+                double[] g = new double[student.length];
+                HostSoftTerms.Value v = HostSoftTerms.evaluate(config.softTerm(), student, teacherRows,
+                        targets(batch, teacherRows, classes), rows, classes, t, g);
+                float[] out = new float[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    out[i] = (float) (weight * g[i]);
+                }
+                grad.copyFrom(out, 0);
+                return v.loss();
+            }
+        }
+    }
+
+    /** Each row's label, or the teacher's top class where the example is unlabelled. */
+    private static int[] targets(Batch batch, double[] teacher, int classes) {
+        float[] labels = batch.labels().toArray();
+        int[] targets = new int[labels.length];
+        for (int r = 0; r < labels.length; r++) {
+            int label = (int) labels[r];
+            if (label < 0) {
+                label = 0;
+                for (int j = 1; j < classes; j++) {
+                    if (teacher[r * classes + j] > teacher[r * classes + label]) {
+                        label = j;
+                    }
+                }
+            }
+            targets[r] = label;
+        }
+        return targets;
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
+    }
+
+    /** The teacher must serve every example of {@code data} and score as many classes as {@code model} has outputs. */
     @Override
     public void checkCompatible(Sequential model, Dataset data) {
-        teacher.checkFits(data.size(), model.outputSize(), "distillation");
+        teacher.checkFits(data, model.outputSize());
+        if (config.softTerm() instanceof SoftTerm.Dkd && model.outputSize() < 3) {
+            throw new IllegalArgumentException("DKD needs at least 3 classes: with " + model.outputSize()
+                    + " the non-target distribution has one class and NCKD is always zero; use --method kd");
+        }
     }
 
     @Override
     public String describe() {
-        return config.mode() == DistillConfig.Mode.SOFT_TARGETS
-                ? String.format("distillation: %.3g * CE(labels) + %.3g * T^2 * KL(teacher_T || student_T), T = %g",
-                        config.alpha(), 1 - config.alpha(), config.temperature())
-                : String.format("distillation: %.3g * CE(labels) + %.3g * MSE(logits)", config.alpha(), 1 - config.alpha());
+        SoftTerm term = config.softTerm();
+        String weight = term instanceof SoftTerm.Dkd d && d.warmupEpochs() > 0 ? "min((epoch + 1) / " + d.warmupEpochs() + ", 1)"
+                : String.format("%.3g", term.weight(config.alpha(), Integer.MAX_VALUE));
+        String source = teacher instanceof BatchTeacher.Online ? ", teacher run on each batch" : "";
+        return String.format("distillation (%s%s): %.3g * CE(labels) + %s * %s", term.name(), source, config.alpha(), weight,
+                term.formula(config.temperature()));
     }
 }

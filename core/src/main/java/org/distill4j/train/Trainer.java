@@ -144,7 +144,7 @@ public final class Trainer {
                         Pass pass = Pass.training(scope, mix(config.seed(), globalStep, 0xD0));
                         Tensor logits = model.forward(x, pass);
                         Tensor grad = scope.tensor(logits.shape());
-                        loss = objective.compute(logits, new Batch(indices, x, y), grad, scope);
+                        loss = objective.compute(logits, new Batch(indices, x, y, epoch), grad, scope);
                         if (!loss.finite()) {
                             throw new TrainingDivergedException(String.format(
                                     "loss became %s at epoch %d, step %d (global step %d, learning rate %g; hard %s, soft %s): "

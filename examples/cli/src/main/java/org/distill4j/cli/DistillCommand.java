@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.Dataset;
 import org.distill4j.data.DataFiles;
+import org.distill4j.distill.BatchTeacher;
 import org.distill4j.distill.BiasAdjustment;
 import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
@@ -57,8 +58,11 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--alpha", defaultValue = "0.1", description = "Weight of the hard-label loss, in [0, 1] (default: ${DEFAULT-VALUE}).")
     float alpha;
 
-    @Option(names = "--match-logits", description = "Match logits (squared error) instead of softened probabilities.")
-    boolean matchLogits;
+    @Mixin MethodOptions method;
+
+    @Option(names = "--online-teacher", description = "Run the teacher model(s) on every batch, on exactly the (jittered) view"
+            + " the student sees, instead of computing their logits once; needs --teacher files whose preprocessing is the student's.")
+    boolean onlineTeacher;
 
     @Option(names = "--omit-classes", split = ",", description = "Leave these classes out of the transfer set.")
     int[] omitClasses;
@@ -78,13 +82,16 @@ final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Every option is checked, and the inputs that decide the shapes read, before any run folder or backend is made.
-        DistillConfig distill = UsageException.ofOptions(() -> matchLogits
-                ? new DistillConfig(temperature, alpha, DistillConfig.Mode.MATCH_LOGITS) : DistillConfig.softTargets(temperature, alpha));
+        DistillConfig distill = UsageException.ofOptions(() -> new DistillConfig(temperature, alpha, method.softTerm()));
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         student.check();
         TeacherSource source = teacher.source();
         if (omitClasses != null && onlyClasses != null) {
             throw new UsageException("--omit-classes and --only-classes cannot be combined");
+        }
+        if (onlineTeacher && (teacher.kind.models.isEmpty() || teacher.shifts > 0 || saveTeacherLogits != null)) {
+            throw new UsageException("--online-teacher runs --teacher model files on each batch; it cannot take imported logits or"
+                    + " probabilities, --teacher-shifts or --save-teacher-logits");
         }
         if (transferLabels != null && transferFile == null) {
             throw new UsageException("--transfer-labels needs --transfer FILE");
@@ -112,16 +119,24 @@ final class DistillCommand implements Callable<Integer> {
                 : Workflows.trainingTransfer(loaded);
         Workflows.describe(loaded, prepared, System.out);
 
-        try (Backend backend = backendOptions.create()) {
-            TeacherSource.Aligned aligned = source.logits(backend, rawTransfer, temperature);
-            System.out.println(aligned.report());
-            aligned.logits().checkFits(aligned.examples().length, classes, String.join(", ", teacher.describe()));
-            if (saveTeacherLogits != null) {
-                saveLogits(aligned, rawTransfer);
+        try (Backend backend = backendOptions.create(); OnlineTeachers online = onlineTeacher
+                ? OnlineTeachers.open(backend, teacher.kind.models, prepared.schema().preprocessing()) : null) {
+            Dataset transfer = prepared.schema().preprocessing().apply(rawTransfer.data());
+            TeacherLogits logits = null;
+            if (online != null) {
+                System.out.println("teacher run on each batch: " + String.join(", ", teacher.describe()));
+            } else {
+                TeacherSource.Aligned aligned = source.logits(backend, rawTransfer, temperature);
+                System.out.println(aligned.report());
+                aligned.logits().checkFits(aligned.examples().length, classes, String.join(", ", teacher.describe()));
+                if (saveTeacherLogits != null) {
+                    saveLogits(aligned, rawTransfer);
+                }
+                logits = aligned.logits();
+                if (!aligned.coversAll(transfer.size())) {
+                    transfer = transfer.subset(aligned.examples());
+                }
             }
-            Dataset transferInputs = prepared.schema().preprocessing().apply(rawTransfer.data());
-            Dataset transfer = aligned.coversAll(transferInputs.size()) ? transferInputs : transferInputs.subset(aligned.examples());
-            TeacherLogits transferLogits = aligned.logits();
             int[] chosen = omitClasses != null ? transfer.indicesWithoutClasses(omitClasses)
                     : onlyClasses != null ? transfer.indicesOnlyClasses(onlyClasses) : null;
             if (chosen != null) {
@@ -129,8 +144,10 @@ final class DistillCommand implements Callable<Integer> {
                     throw new UsageException("the transfer set is empty after choosing classes");
                 }
                 transfer = transfer.subset(chosen);
-                transferLogits = transferLogits.subset(chosen);
+                logits = logits == null ? null : logits.subset(chosen);
             }
+            BatchTeacher batchTeacher = online != null ? BatchTeacher.online(online.models(), teacher.combine, temperature)
+                    : BatchTeacher.cached(logits);
             if (unlabelled) {
                 transfer = transfer.unlabelled();
             }
@@ -139,7 +156,9 @@ final class DistillCommand implements Callable<Integer> {
             cfg.addProperty("student", spec.widths());
             cfg.addProperty("temperature", temperature);
             cfg.addProperty("alpha", alpha);
-            cfg.addProperty("mode", distill.mode().name());
+            cfg.addProperty("method", distill.softTerm().name());
+            cfg.addProperty("softTerm", distill.softTerm().toString());
+            cfg.addProperty("onlineTeacher", onlineTeacher);
             JsonArray ts = new JsonArray();
             teacher.describe().forEach(ts::add);
             cfg.add("teachers", ts);
@@ -153,7 +172,7 @@ final class DistillCommand implements Callable<Integer> {
             run.writeConfig(cfg);
 
             Workflows.Trained t = Workflows.train(backend, spec, transfer, prepared.validation(), prepared.test(),
-                    prepared.schema(), new DistillationObjective(transferLogits, distill), config, run, "student",
+                    prepared.schema(), new DistillationObjective(batchTeacher, distill), config, run, "student",
                     resume.resume, System.out);
             try (Sequential model = t.model()) {
                 Workflows.report(t, prepared.schema(), System.out);

@@ -14,6 +14,7 @@ import org.distill4j.data.DataFiles;
 import org.distill4j.data.Dataset;
 import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
+import org.distill4j.distill.SoftTerm;
 import org.distill4j.distill.TeacherSource;
 import org.distill4j.io.AtomicFiles;
 import org.distill4j.nn.MlpSpec;
@@ -38,6 +39,8 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin TeacherOptions teacher;
     @Mixin RunOptions runOptions;
 
+    @Mixin MethodOptions method;
+
     @Option(names = "--temperatures", split = ",", required = true, description = "Temperatures to try, e.g. 1,2,4,8,20.")
     float[] temperatures;
 
@@ -50,8 +53,9 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Every option is checked, the data read and the backend found before the run folder is made.
+        SoftTerm term = method.softTerm();
         for (float t : temperatures) {
-            UsageException.ofOptions(() -> DistillConfig.softTargets(t, alpha));
+            UsageException.ofOptions(() -> new DistillConfig(t, alpha, term));
         }
         if (seeds < 1) {
             throw new UsageException("--seeds must be >= 1, found " + seeds);
@@ -92,7 +96,7 @@ final class SweepCommand implements Callable<Integer> {
                 for (int s = 0; s < seeds; s++) {
                     TrainConfig config = base.toBuilder().seed(base.seed() + s).build();
                     Workflows.Trained trained = Workflows.train(backend, spec, transfer, prepared.validation(), prepared.test(),
-                            prepared.schema(), new DistillationObjective(aligned.logits(), DistillConfig.softTargets(t, alpha)),
+                            prepared.schema(), new DistillationObjective(aligned.logits(), new DistillConfig(t, alpha, term)),
                             config, run, "T" + t + "-seed" + config.seed(), false, System.out);
                     trained.model().close();
                     valErrors[s] = trained.validation() == null ? -1 : trained.validation().errors();
@@ -119,6 +123,7 @@ final class SweepCommand implements Callable<Integer> {
             JsonObject summary = new JsonObject();
             summary.addProperty("student", spec.widths());
             summary.addProperty("alpha", alpha);
+            summary.addProperty("method", term.toString());
             summary.add("training", base.toJson());
             summary.add("results", results);
             if (prepared.validation() != null) {

@@ -115,7 +115,7 @@ class OwnDataCliTest {
         all.addAll(List.of("--backend", "cpu", "--threads", "1"));
         StringWriter err = new StringWriter();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
+        PrintStream savedOut = System.out;
         CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(err, true));
         int code;
@@ -123,7 +123,7 @@ class OwnDataCliTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             code = cli.execute(all.toArray(String[]::new));
         } finally {
-            System.setOut(saved);
+            System.setOut(savedOut);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
     }
@@ -154,6 +154,38 @@ class OwnDataCliTest {
             assertEquals(List.of("size", "weight", "legs", "ratio"), c.featureNames().orElseThrow());
             assertEquals("fish", c.predictName(new float[] {20, 60, 7, 0.02f}), "raw features, scaled by the model itself");
         }
+    }
+
+    @Test
+    @DisplayName("every --method distills the CSV teacher, from cached logits and with --online-teacher; bad combinations are refused")
+    void methodsAndOnlineTeacher() {
+        run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--hidden", "16", "--epochs", "5", "--name", "mt").ok();
+        String teacher = runs.resolve("mt/model.safetensors").toString();
+        for (String method : List.of("kd", "dkd", "dist", "kd-ls", "logits")) {
+            for (boolean online : new boolean[] {false, true}) {
+                List<String> args = new ArrayList<>(List.of("distill", "--train", file("train.csv"), "--test", file("test.csv"),
+                        "--teacher", teacher, "--hidden", "8", "--epochs", "5", "--method", method, "-T", "2", "--dkd-warmup", "2",
+                        "--name", method + online));
+                if (online) {
+                    args.add("--online-teacher");
+                }
+                Result s = run(args.toArray(String[]::new)).ok();
+                assertTrue(s.testErrors() <= 3, method + (online ? " online" : "") + ": " + s.out());
+                assertTrue(s.out().contains("distillation (" + method + (online ? ", teacher run on each batch" : "")), s.out());
+            }
+        }
+        Result deprecated = run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--epochs", "1",
+                "--match-logits", "--name", "ml").ok();
+        assertTrue(deprecated.err().contains("--match-logits is deprecated; use --method logits"), deprecated.err());
+        assertTrue(deprecated.out().contains("distillation (logits)"), deprecated.out());
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--method", "dkt", "--name", "x")
+                .fails("--method dkt is not one of kd, dkd, dist, kd-ls, logits");
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--method", "dkd", "--dkd-beta", "-1",
+                "--name", "x").fails("DKD non-target weight (--dkd-beta) must be >= 0");
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--online-teacher", "--preprocess", "none",
+                "--name", "x").fails("--online-teacher: teacher", "takes inputs preprocessed as standardize");
+        run("distill", "--train", file("train.csv"), "--teacher-probs", file("train-x.npy"), "--hidden", "8", "--online-teacher",
+                "--name", "x").fails("--online-teacher runs --teacher model files");
     }
 
     @Test

@@ -1,0 +1,230 @@
+package org.distill4j.distill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.distill4j.backend.Availability;
+import org.distill4j.backend.Backend;
+import org.distill4j.backend.BackendConfig;
+import org.distill4j.backend.BackendProvider;
+import org.distill4j.backend.Scope;
+import org.distill4j.backend.Tensor;
+import org.distill4j.data.Dataset;
+import org.distill4j.engine.SyntheticData;
+import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.Sequential;
+import org.distill4j.train.Batch;
+import org.distill4j.train.HardLabelObjective;
+import org.distill4j.train.Inference;
+import org.distill4j.train.LossTerms;
+import org.distill4j.train.TrainConfig;
+import org.distill4j.train.Trainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every distillation method through {@link DistillationObjective} on one backend: the loss and gradient it leaves
+ * in the gradient tensor are the float64 reference's, an online teacher gives what its precomputed logits give,
+ * and each method distills a student. Subclassed once per backend.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class DistillationMethodsSuite {
+    private static final SyntheticData PROBLEM = new SyntheticData(7, 8, 40, 10, 1.2);
+    private static final List<SoftTerm> METHODS = List.of(new SoftTerm.Kd(), new SoftTerm.MatchLogits(),
+            new SoftTerm.Dkd(1f, 8f, 4), new SoftTerm.Dist(1f, 1f), new SoftTerm.StandardizedKd());
+
+    private final BackendProvider provider;
+    private final BackendConfig config;
+    private Backend backend;
+
+    protected DistillationMethodsSuite(BackendProvider provider, BackendConfig config) {
+        this.provider = provider;
+        this.config = config;
+    }
+
+    @BeforeAll
+    void createBackend() {
+        Availability a = provider.probe(config);
+        if (!a.available()) {
+            System.out.println("SKIPPED distillation methods suite for backend " + provider.name() + ": " + a.reason());
+        }
+        Assumptions.assumeTrue(a.available(), () -> "backend " + provider.name() + " unavailable: " + a.reason());
+        backend = provider.create(config);
+    }
+
+    @AfterAll
+    void closeBackend() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    @DisplayName("each method's loss and gradient, hard-label term included (a mean over all rows, unlabelled ones adding 0),"
+            + " are the float64 reference's, at epoch 2 of DKD's warm-up of 4")
+    void objectiveMatchesTheReference() {
+        int rows = 6;
+        int classes = 5;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] student = new float[rows * classes];
+        float[] teacher = new float[rows * classes];
+        for (int i = 0; i < student.length; i++) {
+            student[i] = (float) (4 * random.nextDouble() - 2);
+            teacher[i] = (float) (6 * random.nextDouble() - 3);
+        }
+        float[] labels = {0, 3, -1, 4, 1, 2};
+        float alpha = 0.25f;
+        float t = 3f;
+        int epoch = 1;
+        for (SoftTerm term : METHODS) {
+            double[] s = toDoubles(student);
+            double[] z = toDoubles(teacher);
+            double[] soft = new double[s.length];
+            double softLoss;
+            if (term instanceof SoftTerm.MatchLogits) {
+                softLoss = 0;
+                for (int i = 0; i < s.length; i++) {
+                    softLoss += (s[i] - z[i]) * (s[i] - z[i]) / (2.0 * rows);
+                    soft[i] = (s[i] - z[i]) / rows;
+                }
+            } else {
+                int[] targets = {0, 3, argmax(z, 2 * classes, classes), 4, 1, 2};
+                softLoss = HostSoftTerms.evaluate(term, s, z, targets, rows, classes, t, soft).loss();
+            }
+            double weight = term.weight(alpha, epoch);
+            double hardLoss = 0;
+            double[] expected = new double[s.length];
+            for (int r = 0; r < rows; r++) {
+                double[] p = softmax(s, r * classes, classes);
+                for (int j = 0; j < classes; j++) {
+                    expected[r * classes + j] = weight * soft[r * classes + j];
+                    if (labels[r] >= 0) {
+                        expected[r * classes + j] += alpha * (p[j] - (j == labels[r] ? 1 : 0)) / rows;
+                    }
+                }
+                if (labels[r] >= 0) {
+                    hardLoss -= Math.log(p[(int) labels[r]]) / rows;
+                }
+            }
+            try (Scope scope = backend.newScope()) {
+                Tensor logits = scope.tensor(student, rows, classes);
+                Tensor y = scope.tensor(labels, rows);
+                Tensor grad = scope.tensor(rows, classes);
+                Batch batch = new Batch(new int[] {0, 1, 2, 3, 4, 5}, scope.tensor(rows, 1), y, epoch);
+                LossTerms loss = new DistillationObjective(TeacherLogits.of(teacher, rows, classes), new DistillConfig(t, alpha, term))
+                        .compute(logits, batch, grad, scope);
+                assertEquals(softLoss, loss.soft(), 1e-5 * Math.max(1, Math.abs(softLoss)), term.name() + " soft term");
+                assertEquals(hardLoss, loss.hard(), 1e-5 * Math.max(1, hardLoss), term.name() + " hard term");
+                assertEquals(alpha * hardLoss + weight * softLoss, loss.total(), 1e-5 * Math.max(1, loss.total()), term.name() + " total");
+                float[] g = grad.toArray();
+                for (int i = 0; i < g.length; i++) {
+                    assertEquals(expected[i], g[i], 2e-6, term.name() + " gradient element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("an online teacher (one model, or an ensemble averaged at T) gives the loss of its precomputed logits")
+    void onlineTeacherMatchesPrecomputedLogits() {
+        Dataset train = PROBLEM.sample(200, 12);
+        try (Sequential a = teacher(train, 1); Sequential b = teacher(train, 2); Sequential student = MlpSpec.parse("40-16-10").build(backend, 3)) {
+            TeacherLogits la = TeacherLogits.compute(a, train);
+            TeacherLogits lb = TeacherLogits.compute(b, train);
+            TeacherLogits ensemble = TeacherLogits.ensemble(List.of(la, lb), TeacherLogits.Combine.PROBABILITIES, 4f);
+            DistillConfig kd = DistillConfig.softTargets(4f, 0.1f);
+            int[] indices = {5, 17, 42, 99, 150, 199};
+            float[] x = new float[indices.length * 40];
+            float[] y = new float[indices.length];
+            for (int r = 0; r < indices.length; r++) {
+                train.features(indices[r], x, r * 40);
+                y[r] = train.label(indices[r]);
+            }
+            for (boolean both : new boolean[] {false, true}) {
+                DistillationObjective cached = new DistillationObjective(both ? ensemble : la, kd);
+                DistillationObjective online = new DistillationObjective(BatchTeacher.online(both ? List.of(a, b) : List.of(a),
+                        TeacherLogits.Combine.PROBABILITIES, 4f), kd);
+                try (Scope scope = backend.newScope()) {
+                    Batch batch = new Batch(indices, scope.tensor(x, indices.length, 40), scope.tensor(y, indices.length), 0);
+                    Tensor logits = student.forward(batch.features(), org.distill4j.nn.Pass.inference(scope));
+                    LossTerms c = cached.compute(logits, batch, scope.tensor(logits.shape()), scope);
+                    LossTerms o = online.compute(logits, batch, scope.tensor(logits.shape()), scope);
+                    assertEquals(c.soft(), o.soft(), 1e-5 * Math.max(1, c.soft()), both ? "ensemble" : "one teacher");
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("every method distills: its student gets at least 80% of the teacher's accuracy on held-out data")
+    void everyMethodDistills() {
+        Dataset train = PROBLEM.sample(600, 21);
+        Dataset test = PROBLEM.sample(2000, 22);
+        List<String> rows = new ArrayList<>();
+        try (Sequential teacher = teacher(train, 4)) {
+            TeacherLogits logits = TeacherLogits.compute(teacher, train);
+            double teacherAccuracy = 1 - Inference.evaluate(teacher, test).errors() / 2000.0;
+            for (SoftTerm term : METHODS) {
+                try (Sequential student = MlpSpec.parse("40-32-10").build(backend, 5)) {
+                    new Trainer(config(15, 5)).fit(student, train, new DistillationObjective(logits, new DistillConfig(4f, 0.1f, term)), null);
+                    double accuracy = 1 - Inference.evaluate(student, test).errors() / 2000.0;
+                    rows.add(String.format("%s %.3f (teacher %.3f)", term.name(), accuracy, teacherAccuracy));
+                    assertTrue(accuracy >= 0.8 * teacherAccuracy, rows.toString());
+                }
+            }
+        }
+        System.out.println(String.join("\n", rows));
+    }
+
+    private static TrainConfig config(int epochs, long seed) {
+        return TrainConfig.builder().epochs(epochs).batchSize(64).learningRate(0.05f).seed(seed).build();
+    }
+
+    private Sequential teacher(Dataset train, long seed) {
+        Sequential t = MlpSpec.parse("40-64-10").build(backend, seed);
+        new Trainer(config(20, seed)).fit(t, train, new HardLabelObjective(), null);
+        return t;
+    }
+
+    private static double[] softmax(double[] z, int base, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, z[base + j]);
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            p[j] = Math.exp(z[base + j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < n; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+
+    private static int argmax(double[] z, int base, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (z[base + j] > z[base + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
+    }
+}
