@@ -38,6 +38,10 @@ public sealed interface BatchTeacher {
     record Cached(TeacherLogits teacher) implements BatchTeacher {
         @Override
         public Tensor logits(Batch batch, Scope scope) {
+            if (batch.mixed() != null) {
+                throw new IllegalStateException("teacher logits computed once cannot follow mixup's mixed inputs;"
+                        + " run the teacher on each batch (--online-teacher)");
+            }
             int rows = batch.size();
             int classes = teacher.classes();
             float[] host = new float[rows * classes];

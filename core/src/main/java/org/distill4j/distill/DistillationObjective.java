@@ -50,11 +50,9 @@ public final class DistillationObjective implements Objective {
         }
         double hard = Double.NaN;
         if (alpha > 0f) {
-            Tensor hardLoss = scope.tensor(1);
             Tensor hardGrad = scope.tensor(logits.shape());
-            b.crossEntropy(logits, batch.labels(), alpha, hardGrad, hardLoss);
+            hard = batch.crossEntropy(logits, alpha, hardGrad, scope);
             b.axpy(1f, hardGrad, grad);
-            hard = hardLoss.toArray()[0];
         }
         double total = (alpha > 0f ? alpha * hard : 0) + (softWeight > 0 ? softWeight * soft : 0);
         return new LossTerms(total, hard, soft);

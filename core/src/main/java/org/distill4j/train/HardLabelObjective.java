@@ -3,13 +3,11 @@ package org.distill4j.train;
 import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
 
-/** Plain supervised training: cross-entropy against the hard labels (the student-alone baseline). */
+/** Plain supervised training: cross-entropy against the hard labels (the student-alone baseline), mixed ones included. */
 public final class HardLabelObjective implements Objective {
     @Override
     public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Scope scope) {
-        Tensor loss = scope.tensor(1);
-        logits.backend().crossEntropy(logits, batch.labels(), 1f, grad, loss);
-        double ce = loss.toArray()[0];
+        double ce = batch.crossEntropy(logits, 1f, grad, scope);
         return new LossTerms(ce, ce, Double.NaN);
     }
 

@@ -33,6 +33,7 @@ public final class TrainConfig {
     private float weightDecay = 0f;
     private float gradClipNorm = 0f;
     private int jitterPixels = 0;
+    private float mixupAlpha = 0f;
     private int patience = 0;
 
     private TrainConfig() {
@@ -53,6 +54,7 @@ public final class TrainConfig {
         weightDecay = o.weightDecay;
         gradClipNorm = o.gradClipNorm;
         jitterPixels = o.jitterPixels;
+        mixupAlpha = o.mixupAlpha;
         patience = o.patience;
     }
 
@@ -78,6 +80,8 @@ public final class TrainConfig {
     public float weightDecay() { return weightDecay; }
     public float gradClipNorm() { return gradClipNorm; }
     public int jitterPixels() { return jitterPixels; }
+    /** Mixup's Beta(a, a) parameter; 0 = no mixup. */
+    public float mixupAlpha() { return mixupAlpha; }
     public int patience() { return patience; }
 
     /** The learning-rate schedule these settings describe. */
@@ -144,6 +148,7 @@ public final class TrainConfig {
         public Builder weightDecay(float v) { c.weightDecay = v; return this; }
         public Builder gradClipNorm(float v) { c.gradClipNorm = v; return this; }
         public Builder jitterPixels(int v) { c.jitterPixels = v; return this; }
+        public Builder mixupAlpha(float v) { c.mixupAlpha = v; return this; }
         public Builder patience(int v) { c.patience = v; return this; }
 
         public TrainConfig build() {
@@ -159,6 +164,7 @@ public final class TrainConfig {
             require(c.weightDecay >= 0 && Float.isFinite(c.weightDecay), "weight decay must be >= 0, found " + c.weightDecay);
             require(c.gradClipNorm >= 0 && Float.isFinite(c.gradClipNorm), "gradient clip norm must be >= 0 (0 = off), found " + c.gradClipNorm);
             require(c.jitterPixels >= 0, "jitter must be >= 0 pixels, found " + c.jitterPixels);
+            require(c.mixupAlpha >= 0 && Float.isFinite(c.mixupAlpha), "mixup alpha must be >= 0 (0 = off), found " + c.mixupAlpha);
             require(c.patience >= 0, "patience must be >= 0 (0 = no early stopping), found " + c.patience);
             return new TrainConfig(c);
         }

@@ -19,7 +19,7 @@ import org.distill4j.optim.Optimizer;
 
 /**
  * Trains a model on a dataset with an {@link Objective}: seeded shuffles, minibatches, optional
- * augmentation, an optimiser step and weight constraints per batch, evaluation after each epoch,
+ * augmentation and mixup, an optimiser step and weight constraints per batch, evaluation after each epoch,
  * listeners, early stopping, checkpoints and resume. The same seed and thread count on a
  * deterministic backend give the same weights.
  */
@@ -27,11 +27,13 @@ public final class Trainer {
     private final TrainConfig config;
     private final List<TrainListener> listeners = new ArrayList<>();
     private Augmentation augmentation;
+    private final Mixup mixup;
     private Checkpoints checkpoints;
     private String name = "run";
 
     public Trainer(TrainConfig config) {
         this.config = config;
+        this.mixup = config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null;
     }
 
     public Trainer name(String runName) {
@@ -133,6 +135,8 @@ public final class Trainer {
                         augmentation.apply(hostX, rows, f, new SplittableRandom(mix(config.seed(), globalStep, 0x5A)));
                         requireFiniteBatch(hostX, rows, f, indices, epoch, s);
                     }
+                    Mixup.Mixing mixing = mixup == null ? null
+                            : mixup.apply(hostX, rows, f, new SplittableRandom(mix(config.seed(), globalStep, 0x3C)));
                     double progress = (epoch + (double) s / stepsPerEpoch) / config.epochs();
                     rate = lr.rate(progress);
                     LossTerms loss;
@@ -144,7 +148,7 @@ public final class Trainer {
                         Pass pass = Pass.training(scope, mix(config.seed(), globalStep, 0xD0));
                         Tensor logits = model.forward(x, pass);
                         Tensor grad = scope.tensor(logits.shape());
-                        loss = objective.compute(logits, new Batch(indices, x, y, epoch), grad, scope);
+                        loss = objective.compute(logits, new Batch(indices, x, y, epoch, partnerLabels(mixing, hostY, rows, scope)), grad, scope);
                         if (!loss.finite()) {
                             throw new TrainingDivergedException(String.format(
                                     "loss became %s at epoch %d, step %d (global step %d, learning rate %g; hard %s, soft %s): "
@@ -205,6 +209,18 @@ public final class Trainer {
             listeners.forEach(l -> l.onEnd(result));
             return result;
         }
+    }
+
+    /** The mixed batch's weight and its partners' labels on the device, or null when the batch was not mixed. */
+    private static Batch.Mixed partnerLabels(Mixup.Mixing mixing, float[] hostY, int rows, Scope scope) {
+        if (mixing == null) {
+            return null;
+        }
+        float[] partners = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            partners[r] = hostY[mixing.partners()[r]];
+        }
+        return new Batch.Mixed(mixing.lambda(), scope.tensor(partners, rows));
     }
 
     /** Features are checked when a dataset is made; an augmentation could still produce a NaN or infinity. */

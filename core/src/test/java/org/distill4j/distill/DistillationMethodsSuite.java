@@ -163,6 +163,47 @@ public abstract class DistillationMethodsSuite {
     }
 
     @Test
+    @DisplayName("a mixed batch's hard term is lambda * CE(labels) + (1 - lambda) * CE(partners' labels); cached logits refuse it")
+    void mixedBatches() {
+        float[] z = {2f, -1f, 0.5f, 0f, 3f, -2f, 1f, 1f, 1f};
+        float lambda = 0.3f;
+        try (Scope scope = backend.newScope()) {
+            Tensor logits = scope.tensor(z, 3, 3);
+            Tensor own = scope.tensor(new float[] {0, 1, 2}, 3);
+            Tensor partners = scope.tensor(new float[] {2, 0, -1}, 3);
+            Batch mixed = new Batch(new int[] {0, 1, 2}, scope.tensor(3, 1), own, 0, new Batch.Mixed(lambda, partners));
+            Tensor grad = scope.tensor(3, 3);
+            double loss = mixed.crossEntropy(logits, 0.5f, grad, scope);
+            double expected = 0;
+            double[] expectedGrad = new double[9];
+            double[] zs = toDoubles(z);
+            int[][] labels = {{0, 1, 2}, {2, 0, -1}};
+            double[] weights = {lambda, 1 - lambda};
+            for (int k = 0; k < 2; k++) {
+                for (int r = 0; r < 3; r++) {
+                    int y = labels[k][r];
+                    if (y < 0) {
+                        continue;
+                    }
+                    double[] p = softmax(zs, 3 * r, 3);
+                    expected -= weights[k] * Math.log(p[y]) / 3;
+                    for (int j = 0; j < 3; j++) {
+                        expectedGrad[3 * r + j] += 0.5 * weights[k] * (p[j] - (j == y ? 1 : 0)) / 3;
+                    }
+                }
+            }
+            assertEquals(expected, loss, 1e-5);
+            float[] g = grad.toArray();
+            for (int i = 0; i < 9; i++) {
+                assertEquals(expectedGrad[i], g[i], 1e-6, "gradient element " + i);
+            }
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> BatchTeacher.cached(TeacherLogits.of(new float[9], 3, 3)).logits(mixed, scope));
+            assertTrue(e.getMessage().contains("--online-teacher"), e.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("every method distills: its student gets at least 80% of the teacher's accuracy on held-out data")
     void everyMethodDistills() {
         Dataset train = PROBLEM.sample(600, 21);

@@ -93,6 +93,10 @@ final class DistillCommand implements Callable<Integer> {
             throw new UsageException("--online-teacher runs --teacher model files on each batch; it cannot take imported logits or"
                     + " probabilities, --teacher-shifts or --save-teacher-logits");
         }
+        if (config.mixupAlpha() > 0 && !onlineTeacher) {
+            throw new UsageException("--mixup changes the inputs every step, which teacher logits computed once cannot follow;"
+                    + " add --online-teacher (and --teacher model files)");
+        }
         if (transferLabels != null && transferFile == null) {
             throw new UsageException("--transfer-labels needs --transfer FILE");
         }

@@ -45,6 +45,10 @@ final class TrainingOptions {
     @Option(names = "--jitter", description = "Shift training images by up to this many pixels.")
     Integer jitter;
 
+    @Option(names = "--mixup", description = "Mix each batch's examples and labels with weight lambda ~ Beta(A, A)"
+            + " (Zhang et al. 2018; 0 = off; in distill it needs --online-teacher).")
+    Float mixup;
+
     @Option(names = "--patience", description = "Stop after this many epochs without fewer validation errors (0 = never; needs validation data).")
     Integer patience;
 
@@ -75,6 +79,7 @@ final class TrainingOptions {
         if (weightDecay != null) b.weightDecay(weightDecay);
         if (clip != null) b.gradClipNorm(clip);
         if (jitter != null) b.jitterPixels(jitter);
+        if (mixup != null) b.mixupAlpha(mixup);
         if (patience != null) b.patience(patience);
         if (seed != null) b.seed(seed);
         return UsageException.ofOptions(b::build);

@@ -157,7 +157,7 @@ class OwnDataCliTest {
     }
 
     @Test
-    @DisplayName("every --method distills the CSV teacher, from cached logits and with --online-teacher; bad combinations are refused")
+    @DisplayName("every --method distills the CSV teacher, from cached logits and with --online-teacher (also with --mixup); bad combinations are refused")
     void methodsAndOnlineTeacher() {
         run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--hidden", "16", "--epochs", "5", "--name", "mt").ok();
         String teacher = runs.resolve("mt/model.safetensors").toString();
@@ -174,6 +174,11 @@ class OwnDataCliTest {
                 assertTrue(s.out().contains("distillation (" + method + (online ? ", teacher run on each batch" : "")), s.out());
             }
         }
+        Result mixed = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher, "--hidden", "8",
+                "--epochs", "5", "--online-teacher", "--mixup", "0.4", "--name", "mix").ok();
+        assertTrue(mixed.testErrors() <= 3, mixed.out());
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--mixup", "0.4", "--name", "x")
+                .fails("--mixup changes the inputs every step", "add --online-teacher");
         Result deprecated = run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--epochs", "1",
                 "--match-logits", "--name", "ml").ok();
         assertTrue(deprecated.err().contains("--match-logits is deprecated; use --method logits"), deprecated.err());
