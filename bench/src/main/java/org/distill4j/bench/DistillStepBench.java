@@ -114,7 +114,7 @@ public class DistillStepBench {
             Pass pass = Pass.training(scope, step);
             Tensor logits = student.forward(x, pass);
             Tensor grad = scope.tensor(logits.shape());
-            loss = objective.compute(logits, new Batch(indices, x, y, 0), grad, scope);
+            loss = objective.compute(logits, new Batch(indices, x, y, 0), grad, pass);
             student.backward(grad, pass);
             sgd.step(params, LEARNING_RATE, MOMENTUM);
             student.applyConstraints();

@@ -4,6 +4,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
 import org.distill4j.data.Dataset;
+import org.distill4j.nn.Pass;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Batch;
 import org.distill4j.train.LossTerms;
@@ -34,7 +35,8 @@ public final class DistillationObjective implements Objective {
     }
 
     @Override
-    public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Scope scope) {
+    public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Pass pass) {
+        Scope scope = pass.scope();
         Backend b = logits.backend();
         if (logits.cols() != teacher.classes()) {
             throw new IllegalArgumentException("student has " + logits.cols() + " outputs, the teacher " + teacher.classes() + " classes");

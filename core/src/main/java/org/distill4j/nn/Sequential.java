@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
@@ -71,16 +72,56 @@ public final class Sequential implements AutoCloseable {
 
     /** Logits {@code [N, classes]} for a batch {@code [N, inputSize]}. */
     public Tensor forward(Tensor input, Pass pass) {
+        return forwardThrough(input, layers.size() - 1, pass);
+    }
+
+    /** The output of layer {@code last} (0-based) for a batch {@code [N, inputSize]}, the layers above it not run. */
+    public Tensor forwardThrough(Tensor input, int last, Pass pass) {
         if (input.cols() != inputSize) {
             throw new IllegalArgumentException("model expects " + inputSize + " features per example, found "
                     + input.cols() + " (input shape " + input.shapeString() + ")");
         }
+        Objects.checkIndex(last, layers.size());
         Tensor x = input;
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i <= last; i++) {
             pass.enterLayer(i);
             x = layers.get(i).forward(x, pass);
+            pass.record(i, x);
         }
         return x;
+    }
+
+    /**
+     * The index in {@link #layers()} of the {@code k}-th hidden layer's activation (1-based: the output of the
+     * {@code k}-th ReLU); throws naming how many there are.
+     */
+    public int hiddenLayerIndex(int k) {
+        int seen = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).type().equals(Relu.TYPE) && ++seen == k) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("hidden layer " + k + " does not exist: the model has " + countHidden()
+                + " (numbered from 1)");
+    }
+
+    /** The width of the {@code k}-th hidden layer (see {@link #hiddenLayerIndex}). */
+    public int hiddenWidth(int k) {
+        int index = hiddenLayerIndex(k);
+        int size = inputSize;
+        for (int i = 0; i <= index; i++) {
+            size = layers.get(i).outputSize(size);
+        }
+        return size;
+    }
+
+    private int countHidden() {
+        int n = 0;
+        for (Layer l : layers) {
+            n += l.type().equals(Relu.TYPE) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Back-propagates dLoss/dLogits, filling every parameter's gradient. */
@@ -88,7 +129,7 @@ public final class Sequential implements AutoCloseable {
         Tensor g = gradLogits;
         for (int i = layers.size() - 1; i >= 0; i--) {
             pass.enterLayer(i);
-            g = layers.get(i).backward(g, pass, i > 0);
+            g = layers.get(i).backward(pass.withAddedGradient(i, g), pass, i > 0);
         }
     }
 

@@ -79,7 +79,8 @@ public final class Trainer {
         int f = train.featureCount();
         int batch = Math.min(config.batchSize(), n);
         int stepsPerEpoch = (n + batch - 1) / batch;
-        List<Parameter> params = model.parameters();
+        List<Parameter> params = new ArrayList<>(model.parameters());
+        params.addAll(objective.parameters());
         LrSchedule lr = config.lrSchedule();
         MomentumSchedule momentum = config.momentumSchedule();
         long start = System.nanoTime();
@@ -146,9 +147,10 @@ public final class Trainer {
                         Tensor y = scope.tensor(rows);
                         y.copyFrom(hostY, 0);
                         Pass pass = Pass.training(scope, mix(config.seed(), globalStep, 0xD0));
+                        objective.prepare(pass);
                         Tensor logits = model.forward(x, pass);
                         Tensor grad = scope.tensor(logits.shape());
-                        loss = objective.compute(logits, new Batch(indices, x, y, epoch, partnerLabels(mixing, hostY, rows, scope)), grad, scope);
+                        loss = objective.compute(logits, new Batch(indices, x, y, epoch, partnerLabels(mixing, hostY, rows, scope)), grad, pass);
                         if (!loss.finite()) {
                             throw new TrainingDivergedException(String.format(
                                     "loss became %s at epoch %d, step %d (global step %d, learning rate %g; hard %s, soft %s): "

@@ -15,6 +15,7 @@ import org.distill4j.backend.Tensor;
 import org.distill4j.data.Dataset;
 import org.distill4j.engine.SyntheticData;
 import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.Pass;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Batch;
 import org.distill4j.train.HardLabelObjective;
@@ -119,7 +120,7 @@ public abstract class DistillationMethodsSuite {
                 Tensor grad = scope.tensor(rows, classes);
                 Batch batch = new Batch(new int[] {0, 1, 2, 3, 4, 5}, scope.tensor(rows, 1), y, epoch);
                 LossTerms loss = new DistillationObjective(TeacherLogits.of(teacher, rows, classes), new DistillConfig(t, alpha, term))
-                        .compute(logits, batch, grad, scope);
+                        .compute(logits, batch, grad, Pass.inference(scope));
                 assertEquals(softLoss, loss.soft(), 1e-5 * Math.max(1, Math.abs(softLoss)), term.name() + " soft term");
                 assertEquals(hardLoss, loss.hard(), 1e-5 * Math.max(1, hardLoss), term.name() + " hard term");
                 assertEquals(alpha * hardLoss + weight * softLoss, loss.total(), 1e-5 * Math.max(1, loss.total()), term.name() + " total");
@@ -153,9 +154,9 @@ public abstract class DistillationMethodsSuite {
                         TeacherLogits.Combine.PROBABILITIES, 4f), kd);
                 try (Scope scope = backend.newScope()) {
                     Batch batch = new Batch(indices, scope.tensor(x, indices.length, 40), scope.tensor(y, indices.length), 0);
-                    Tensor logits = student.forward(batch.features(), org.distill4j.nn.Pass.inference(scope));
-                    LossTerms c = cached.compute(logits, batch, scope.tensor(logits.shape()), scope);
-                    LossTerms o = online.compute(logits, batch, scope.tensor(logits.shape()), scope);
+                    Tensor logits = student.forward(batch.features(), Pass.inference(scope));
+                    LossTerms c = cached.compute(logits, batch, scope.tensor(logits.shape()), Pass.inference(scope));
+                    LossTerms o = online.compute(logits, batch, scope.tensor(logits.shape()), Pass.inference(scope));
                     assertEquals(c.soft(), o.soft(), 1e-5 * Math.max(1, c.soft()), both ? "ensemble" : "one teacher");
                 }
             }
@@ -222,6 +223,119 @@ public abstract class DistillationMethodsSuite {
             }
         }
         System.out.println(String.join("\n", rows));
+    }
+
+    @Test
+    @DisplayName("a hint's gradient, through the regressor into the student's hidden layer, matches finite differences of its loss")
+    void hintGradientsMatchFiniteDifferences() {
+        Dataset data = PROBLEM.sample(8, 31);
+        float[] x = new float[8 * 40];
+        for (int r = 0; r < 8; r++) {
+            data.features(r, x, r * 40);
+        }
+        try (Sequential teacher = MlpSpec.parse("40-12-10").build(backend, 1);
+             Sequential student = MlpSpec.parse("40-6-10").build(backend, 2);
+             HintObjective hint = new HintObjective(new HardLabelObjective(), teacher, 1, 1, 6, 0.5f, 10, 3)) {
+            hint.checkCompatible(student, data);
+            org.distill4j.nn.Parameter w = student.parameters().get(0);
+            org.distill4j.nn.Parameter r = hint.parameters().get(0);
+            float[] studentGrad;
+            float[] regressorGrad;
+            try (Scope scope = backend.newScope()) {
+                Pass pass = Pass.training(scope, 0);
+                hint.prepare(pass);
+                Batch batch = new Batch(new int[8], scope.tensor(x, 8, 40), scope.tensor(8), 0);
+                Tensor logits = student.forward(batch.features(), pass);
+                Tensor grad = scope.tensor(logits.shape());
+                hint.compute(logits, batch, grad, pass);
+                for (float g : grad.toArray()) {
+                    assertEquals(0f, g, "the first stage leaves the logits without gradient");
+                }
+                student.backward(grad, pass);
+                studentGrad = w.grad().toArray();
+                regressorGrad = r.grad().toArray();
+            }
+            for (org.distill4j.nn.Parameter p : new org.distill4j.nn.Parameter[] {w, r}) {
+                float[] analytic = p == w ? studentGrad : regressorGrad;
+                float[] values = p.value().toArray();
+                for (int i = 0; i < values.length; i += 7) {
+                    float keep = values[i];
+                    float h = 1e-2f;
+                    values[i] = keep + h;
+                    p.value().copyFrom(values);
+                    double up = hintLoss(hint, student, x);
+                    values[i] = keep - h;
+                    p.value().copyFrom(values);
+                    double down = hintLoss(hint, student, x);
+                    values[i] = keep;
+                    p.value().copyFrom(values);
+                    double numeric = (up - down) / (2 * h);
+                    assertEquals(numeric, analytic[i], 2e-3 + 2e-2 * Math.abs(numeric), p.name() + " element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("FitNets: a first stage lowers the hint loss and leaves the layers above the hinted one alone; the saved student"
+            + " has no regressor and loads as any model; the regressor is checkpointed with the student")
+    void hintStagesAndFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        Dataset train = PROBLEM.sample(256, 41);
+        try (Sequential teacher = teacher(train, 6); Sequential student = MlpSpec.parse("40-16-16-10").build(backend, 7);
+             HintObjective stage = new HintObjective(new HardLabelObjective(), teacher, 1, 1, 16, 1f, 100, 8)) {
+            float[] before = lastLayerWeights(student);
+            double first = trainHint(stage, student, train, 1, null);
+            double later = trainHint(stage, student, train, 4, null);
+            assertTrue(later < first, "hint loss " + first + " then " + later);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, lastLayerWeights(student), "output layer untouched");
+
+            org.distill4j.io.CheckpointStore store = new org.distill4j.io.CheckpointStore(dir.resolve("ck"), "hint-test");
+            try (HintObjective joint = new HintObjective(new DistillationObjective(TeacherLogits.compute(teacher, train),
+                    DistillConfig.softTargets(3f, 0.1f)), teacher, 2, 1, 16, 0.1f, 0, 9)) {
+                trainHint(joint, student, train, 2, store);
+                assertTrue(store.latest().orElseThrow().weights().containsKey("hint.weight"), "the regressor is in the checkpoint");
+            }
+            java.nio.file.Path file = dir.resolve("student.safetensors");
+            org.distill4j.io.ModelFile.save(student, file, java.util.Map.of());
+            try (org.distill4j.io.ModelFile.Saved loaded = org.distill4j.io.ModelFile.read(backend, file)) {
+                assertEquals(student.parameters().size(), loaded.model().parameters().size());
+                assertTrue(loaded.model().parameters().stream().noneMatch(p -> p.name().startsWith("hint")));
+            }
+        }
+    }
+
+    private static float[] lastLayerWeights(Sequential model) {
+        List<org.distill4j.nn.Parameter> params = model.parameters();
+        return params.get(params.size() - 2).value().toArray();
+    }
+
+    /** Trains {@code epochs} epochs and returns the last epoch's mean loss. */
+    private static double trainHint(HintObjective objective, Sequential student, Dataset train, int epochs,
+                                    org.distill4j.train.Checkpoints checkpoints) {
+        double[] last = new double[1];
+        Trainer trainer = new Trainer(TrainConfig.builder().epochs(epochs).batchSize(32).learningRate(0.02f).seed(3).build());
+        if (checkpoints != null) {
+            trainer.checkpoints(checkpoints);
+        }
+        trainer.listener(new org.distill4j.train.TrainListener() {
+            @Override
+            public void onEpoch(org.distill4j.train.TrainListener.EpochReport report) {
+                last[0] = report.meanLoss().total();
+            }
+        });
+        trainer.fit(student, train, objective, null);
+        return last[0];
+    }
+
+    /** The hint loss (weighted) of the whole batch {@code x}, in inference mode. */
+    private double hintLoss(HintObjective hint, Sequential student, float[] x) {
+        try (Scope scope = backend.newScope()) {
+            Pass pass = Pass.inference(scope);
+            hint.prepare(pass);
+            Batch batch = new Batch(new int[8], scope.tensor(x, 8, 40), scope.tensor(8), 0);
+            Tensor logits = student.forward(batch.features(), pass);
+            return hint.compute(logits, batch, scope.tensor(logits.shape()), pass).total();
+        }
     }
 
     private static TrainConfig config(int epochs, long seed) {

@@ -18,7 +18,6 @@ import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
-import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
 import org.distill4j.data.Dataset;
 import org.distill4j.distill.DistillConfig;
@@ -30,6 +29,7 @@ import org.distill4j.io.PythonNumpy;
 import org.distill4j.nn.LayerRegistry;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Parameter;
+import org.distill4j.nn.Pass;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Batch;
 import org.distill4j.train.Checkpoints;
@@ -487,7 +487,7 @@ public abstract class EngineSuite {
             private int step;
 
             @Override
-            public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Scope scope) {
+            public LossTerms compute(Tensor logits, Batch batch, Tensor grad, Pass pass) {
                 for (int i : batch.indices()) {
                     if (i == poisoned) {
                         steps.add("epoch " + (epoch + 1) + ", step " + (step + 1));
@@ -497,7 +497,7 @@ public abstract class EngineSuite {
                     step = 0;
                     epoch++;
                 }
-                return inner.compute(logits, batch, grad, scope);
+                return inner.compute(logits, batch, grad, pass);
             }
 
             @Override

@@ -14,6 +14,7 @@ import org.distill4j.distill.BatchTeacher;
 import org.distill4j.distill.BiasAdjustment;
 import org.distill4j.distill.DistillConfig;
 import org.distill4j.distill.DistillationObjective;
+import org.distill4j.distill.HintObjective;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.distill.TeacherSource;
 import org.distill4j.io.AtomicFiles;
@@ -22,6 +23,7 @@ import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Inference;
+import org.distill4j.train.Objective;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +66,18 @@ final class DistillCommand implements Callable<Integer> {
             + " the student sees, instead of computing their logits once; needs --teacher files whose preprocessing is the student's.")
     boolean onlineTeacher;
 
+    @Option(names = "--hint", paramLabel = "S:T", description = "FitNets hint: a learned linear regressor from the student's hidden"
+            + " layer S to the teacher's hidden layer T (numbered from 1), with a squared-error term; the teacher is run on each"
+            + " batch for it. Needs one --teacher model file whose preprocessing is the student's.")
+    String hint;
+
+    @Option(names = "--hint-weight", defaultValue = "1", description = "Weight of the hint term (default: ${DEFAULT-VALUE}).")
+    float hintWeight;
+
+    @Option(names = "--hint-epochs", defaultValue = "0", description = "Train on the hint alone for this many of the --epochs first"
+            + " (FitNets' first stage), then on the distillation loss alone; 0 adds the hint to the loss throughout (default: ${DEFAULT-VALUE}).")
+    int hintEpochs;
+
     @Option(names = "--omit-classes", split = ",", description = "Leave these classes out of the transfer set.")
     int[] omitClasses;
 
@@ -92,6 +106,17 @@ final class DistillCommand implements Callable<Integer> {
         if (onlineTeacher && (teacher.kind.models.isEmpty() || teacher.shifts > 0 || saveTeacherLogits != null)) {
             throw new UsageException("--online-teacher runs --teacher model files on each batch; it cannot take imported logits or"
                     + " probabilities, --teacher-shifts or --save-teacher-logits");
+        }
+        int[] hintLayers = hint == null ? null : parseHint(hint);
+        if (hint != null && teacher.kind.models.size() != 1) {
+            throw new UsageException("--hint needs exactly one --teacher model file, whose hidden layer it matches");
+        }
+        if (hint == null && hintEpochs != 0) {
+            throw new UsageException("--hint-epochs goes with --hint S:T");
+        }
+        if (hintEpochs < 0 || hintEpochs >= config.epochs()) {
+            throw new UsageException("--hint-epochs must be in 0.." + (config.epochs() - 1) + " (it counts within --epochs "
+                    + config.epochs() + "), found " + hintEpochs);
         }
         if (config.mixupAlpha() > 0 && !onlineTeacher) {
             throw new UsageException("--mixup changes the inputs every step, which teacher logits computed once cannot follow;"
@@ -123,11 +148,15 @@ final class DistillCommand implements Callable<Integer> {
                 : Workflows.trainingTransfer(loaded);
         Workflows.describe(loaded, prepared, System.out);
 
-        try (Backend backend = backendOptions.create(); OnlineTeachers online = onlineTeacher
+        if (hintLayers != null && (hintLayers[0] > spec.sizes().length - 2)) {
+            throw new UsageException("--hint " + hint + ": the student " + spec.widths() + " has " + (spec.sizes().length - 2)
+                    + " hidden layers");
+        }
+        try (Backend backend = backendOptions.create(); OnlineTeachers online = onlineTeacher || hint != null
                 ? OnlineTeachers.open(backend, teacher.kind.models, prepared.schema().preprocessing()) : null) {
             Dataset transfer = prepared.schema().preprocessing().apply(rawTransfer.data());
             TeacherLogits logits = null;
-            if (online != null) {
+            if (onlineTeacher) {
                 System.out.println("teacher run on each batch: " + String.join(", ", teacher.describe()));
             } else {
                 TeacherSource.Aligned aligned = source.logits(backend, rawTransfer, temperature);
@@ -150,7 +179,7 @@ final class DistillCommand implements Callable<Integer> {
                 transfer = transfer.subset(chosen);
                 logits = logits == null ? null : logits.subset(chosen);
             }
-            BatchTeacher batchTeacher = online != null ? BatchTeacher.online(online.models(), teacher.combine, temperature)
+            BatchTeacher batchTeacher = onlineTeacher ? BatchTeacher.online(online.models(), teacher.combine, temperature)
                     : BatchTeacher.cached(logits);
             if (unlabelled) {
                 transfer = transfer.unlabelled();
@@ -163,6 +192,9 @@ final class DistillCommand implements Callable<Integer> {
             cfg.addProperty("method", distill.softTerm().name());
             cfg.addProperty("softTerm", distill.softTerm().toString());
             cfg.addProperty("onlineTeacher", onlineTeacher);
+            cfg.addProperty("hint", hint);
+            cfg.addProperty("hintWeight", hintWeight);
+            cfg.addProperty("hintEpochs", hintEpochs);
             JsonArray ts = new JsonArray();
             teacher.describe().forEach(ts::add);
             cfg.add("teachers", ts);
@@ -175,9 +207,14 @@ final class DistillCommand implements Callable<Integer> {
             RunDirectory run = runOptions.create("distill");
             run.writeConfig(cfg);
 
-            Workflows.Trained t = Workflows.train(backend, spec, transfer, prepared.validation(), prepared.test(),
-                    prepared.schema(), new DistillationObjective(batchTeacher, distill), config, run, "student",
-                    resume.resume, System.out);
+            Objective objective = new DistillationObjective(batchTeacher, distill);
+            HintObjective hinted = hintLayers == null ? null : new HintObjective(objective, online.models().get(0), hintLayers[0],
+                    hintLayers[1], spec.sizes()[hintLayers[0]], hintWeight, hintEpochs, config.seed());
+            Workflows.Trained t;
+            try (hinted) {
+                t = Workflows.train(backend, spec, transfer, prepared.validation(), prepared.test(), prepared.schema(),
+                        hinted != null ? hinted : objective, config, run, "student", resume.resume, System.out);
+            }
             try (Sequential model = t.model()) {
                 Workflows.report(t, prepared.schema(), System.out);
                 System.out.printf("student saved to %s (%.1f s)%n", t.file(), t.seconds());
@@ -232,6 +269,24 @@ final class DistillCommand implements Callable<Integer> {
                 throw new UsageException(option + " class " + c + " is outside the student's classes 0.." + (classes - 1));
             }
         }
+    }
+
+    /** {@code S:T} as two hidden-layer numbers, each at least 1. */
+    static int[] parseHint(String spec) {
+        String[] parts = spec.split(":");
+        try {
+            if (parts.length == 2) {
+                int s = Integer.parseInt(parts[0].trim());
+                int t = Integer.parseInt(parts[1].trim());
+                if (s >= 1 && t >= 1) {
+                    return new int[] {s, t};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new UsageException("--hint must look like S:T, the student's and the teacher's hidden layers numbered from 1"
+                + " (e.g. 1:2), found '" + spec + "'");
     }
 
     static void parseBiasAdjust(String spec, List<int[]> classes, List<Float> deltas) {

@@ -157,8 +157,8 @@ class OwnDataCliTest {
     }
 
     @Test
-    @DisplayName("every --method distills the CSV teacher, from cached logits and with --online-teacher (also with --mixup); bad combinations are refused")
-    void methodsAndOnlineTeacher() {
+    @DisplayName("every --method distills the CSV teacher, from cached logits and with --online-teacher (also with --mixup), with FitNets hints; bad combinations are refused")
+    void methodsAndOnlineTeacher() throws IOException {
         run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--hidden", "16", "--epochs", "5", "--name", "mt").ok();
         String teacher = runs.resolve("mt/model.safetensors").toString();
         for (String method : List.of("kd", "dkd", "dist", "kd-ls", "logits")) {
@@ -179,6 +179,24 @@ class OwnDataCliTest {
         assertTrue(mixed.testErrors() <= 3, mixed.out());
         run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--mixup", "0.4", "--name", "x")
                 .fails("--mixup changes the inputs every step", "add --online-teacher");
+        for (String stage : List.of("0", "2")) {
+            Result h = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher, "--hidden", "8",
+                    "--epochs", "10", "--hint", "1:1", "--hint-weight", "0.5", "--hint-epochs", stage, "--name", "hint" + stage).ok();
+            assertTrue(h.testErrors() <= 3, h.out());
+            assertTrue(h.out().contains(stage.equals("0") ? "+ 0.500 * hint MSE(regressor(student hidden 1), teacher hidden 1)"
+                    : "FitNets: 0.500 * hint MSE(regressor(student hidden 1), teacher hidden 1) for 2 epochs, then distillation"), h.out());
+            try (Classifier c = Classifier.load(runs.resolve("hint" + stage + "/student.safetensors"))) {
+                assertEquals("fish", c.predictName(new float[] {20, 60, 7, 0.02f}), "the student loads as any model");
+            }
+        }
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--hint", "1-1", "--name", "x")
+                .fails("--hint must look like S:T");
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--hint", "2:1", "--name", "x")
+                .fails("the student 4-8-3 has 1 hidden layers");
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--hint", "1:3", "--name", "x")
+                .fails("hidden layer 3 does not exist: the model has 1");
+        run("distill", "--train", file("train.csv"), "--teacher", teacher, "--teacher", teacher, "--hidden", "8", "--hint", "1:1",
+                "--name", "x").fails("--hint needs exactly one --teacher model file");
         Result deprecated = run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--epochs", "1",
                 "--match-logits", "--name", "ml").ok();
         assertTrue(deprecated.err().contains("--match-logits is deprecated; use --method logits"), deprecated.err());
