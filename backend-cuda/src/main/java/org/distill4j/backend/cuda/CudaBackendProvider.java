@@ -3,8 +3,8 @@ package org.distill4j.backend.cuda;
 import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
-import org.distill4j.backend.BackendProvider;
 import org.distill4j.backend.BackendUnavailableException;
+import org.distill4j.backend.device.DeviceBackendProvider;
 
 import jcuda.driver.CUresult;
 
@@ -14,7 +14,7 @@ import jcuda.driver.CUresult;
  * {@code libcuda.so.1}, is first used by {@link #probe} and {@link #create}, which turn every
  * failure into a reason: {@code libcuda.so.1} missing, no CUDA device, a GPU older than the PTX
  * supports, a driver that cannot JIT the PTX ({@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}), and
- * whether cuBLAS ({@code libcublas.so.12}) loads or gemm uses the built-in tiled kernel.
+ * which cuBLAS binding gemm uses or why it uses the built-in tiled kernel.
  *
  * <p>The device is the option {@code cuda.device} (an index; from {@value #DEVICE_PROPERTY} through
  * {@link BackendConfig#fromEnvironment()}), else device 0; {@code cuda.gemm} chooses gemm (see {@link CudaBackend}).
@@ -22,99 +22,74 @@ import jcuda.driver.CUresult;
  * <p>Registered as a service ({@code META-INF/services}) since the backend passed the conformance
  * suite on a real GPU (an H200, with the built-in tiled gemm; {@code gpu/README.md}).
  */
-public final class CudaBackendProvider implements BackendProvider {
+public final class CudaBackendProvider extends DeviceBackendProvider {
     static final int PRIORITY = 30;
     /** The system property {@link BackendConfig#fromEnvironment()} turns into the option {@code cuda.device}. */
     public static final String DEVICE_PROPERTY = "distill4j.cuda.device";
     /** {@code CUDA_ERROR_INSUFFICIENT_DRIVER}, which JCuda 12.6's {@code CUresult} lacks. */
     private static final int CUDA_ERROR_INSUFFICIENT_DRIVER = 35;
 
-    /** Why JCuda's driver binding could not load, remembered because a failed class initialisation is reported in full only once. */
-    private static volatile String nativeFailure;
+    private static final NativeFailure NATIVE_FAILURE = new NativeFailure(e -> {
+        String why = Natives.describe(e);
+        return why.startsWith("libcuda.so.1 not found")
+                ? "libcuda.so.1 not found: no NVIDIA driver is installed (JCuda's driver API binding needs it)"
+                : "JCuda's driver binding failed to load: " + why;
+    });
 
-    @Override
-    public String name() {
-        return "cuda";
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
-    }
-
-    @Override
-    public String artifact() {
-        return "org.distill4j:distill4j-backend-cuda";
+    public CudaBackendProvider() {
+        super("cuda", PRIORITY, NATIVE_FAILURE);
     }
 
     /**
      * Initialises the driver, finds the device {@code config} names and makes a backend on it for a moment (primary
-     * context, stream, the PTX modules JIT-compiled, cuBLAS if it loads), so every problem shows
-     * here rather than in the first op. Never throws.
+     * context, stream, the PTX modules JIT-compiled, cuBLAS if it loads), so every problem shows here rather than in
+     * the first op.
      */
     @Override
-    public Availability probe(BackendConfig config) {
-        try {
-            int count;
-            try {
-                count = Cu.initAndCountDevices();
-            } catch (CudaException e) {
-                return Availability.unavailable(initFailure(e));
-            }
-            if (count == 0) {
-                return Availability.unavailable("no CUDA device: the driver (CUDA " + Cu.driverVersion() + ") reports none");
-            }
-            int index = deviceIndex(config, count);
-            CudaDevice device = CudaDevice.query(index);
-            String tooOld = tooOld(device);
-            if (tooOld != null) {
-                return Availability.unavailable(tooOld);
-            }
-            String gemm;
-            try (CudaBackend backend = new CudaBackend(device, CudaBackend.GemmChoice.AUTO)) {
-                gemm = backend.gemmDescription();
-            } catch (CudaException e) {
-                return Availability.unavailable(device.summary() + ": " + e.getMessage());
-            }
-            return Availability.available(device.summary() + (count > 1 ? " (device " + index + " of " + count + ")" : "")
-                    + "; " + gemm);
-        } catch (LinkageError e) {
-            return Availability.unavailable(nativeFailure(e));
-        } catch (BackendUnavailableException e) {
-            return Availability.unavailable(e.getMessage());
-        } catch (RuntimeException e) {
-            return Availability.unavailable("CUDA probe failed: " + e);
+    protected Availability check(BackendConfig config) {
+        CudaDevice device = device(config);
+        String gemm;
+        try (CudaBackend backend = new CudaBackend(device, CudaBackend.GemmChoice.AUTO)) {
+            gemm = backend.gemmDescription();
+        } catch (CudaException e) {
+            return Availability.unavailable(device.summary() + ": " + e.getMessage());
         }
+        int count = Cu.initAndCountDevices();
+        return Availability.available(device.summary() + (count > 1 ? " (device " + device.index() + " of " + count + ")" : "")
+                + "; " + gemm);
     }
 
     @Override
-    public Backend create(BackendConfig config) {
+    protected Backend open(BackendConfig config) {
         CudaBackend.GemmChoice gemm = CudaBackend.GemmChoice.parse(config.option("cuda", "gemm").orElse("auto"));
+        CudaDevice device = device(config);
         try {
-            int count;
-            try {
-                count = Cu.initAndCountDevices();
-            } catch (CudaException e) {
-                throw new BackendUnavailableException(initFailure(e), e);
-            }
-            if (count == 0) {
-                throw new BackendUnavailableException("no CUDA device");
-            }
-            CudaDevice device = CudaDevice.query(deviceIndex(config, count));
-            String tooOld = tooOld(device);
-            if (tooOld != null) {
-                throw new BackendUnavailableException(tooOld);
-            }
-            try {
-                return new CudaBackend(device, gemm);
-            } catch (IllegalStateException e) {
-                throw new BackendUnavailableException(e.getMessage(), e);
-            } catch (CudaException e) {
-                throw new BackendUnavailableException(device.summary() + ": " + e.getMessage(), e);
-            }
-        } catch (LinkageError e) {
-            throw new BackendUnavailableException(nativeFailure(e), e);
+            return new CudaBackend(device, gemm);
+        } catch (IllegalStateException e) {
+            throw new BackendUnavailableException(e.getMessage(), e);
+        } catch (CudaException e) {
+            throw new BackendUnavailableException(device.summary() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Initialises the driver and queries the device {@code config} names; a missing or too old one is a {@link BackendUnavailableException}. */
+    private static CudaDevice device(BackendConfig config) {
+        int count;
+        try {
+            count = Cu.initAndCountDevices();
+        } catch (CudaException e) {
+            throw new BackendUnavailableException(initFailure(e), e);
+        }
+        if (count == 0) {
+            throw new BackendUnavailableException("no CUDA device: the driver (CUDA " + Cu.driverVersion() + ") reports none");
+        }
+        CudaDevice device = CudaDevice.query(deviceIndex(config, count));
+        if (device.major() < Kernels.MIN_MAJOR || device.major() == Kernels.MIN_MAJOR && device.minor() < Kernels.MIN_MINOR) {
+            throw new BackendUnavailableException(device.summary() + " is older than compute capability " + Kernels.MIN_MAJOR
+                    + "." + Kernels.MIN_MINOR + ", the oldest the kernels' PTX (compute_" + Kernels.MIN_MAJOR + Kernels.MIN_MINOR
+                    + ") supports");
+        }
+        return device;
     }
 
     /** The device index from {@code cuda.device}, or 0; an unknown one is an error listing the count. */
@@ -136,14 +111,6 @@ public final class CudaBackendProvider implements BackendProvider {
         return index;
     }
 
-    /** Why a device is too old for the PTX, or {@code null}. */
-    private static String tooOld(CudaDevice device) {
-        boolean old = device.major() < Kernels.MIN_MAJOR
-                || device.major() == Kernels.MIN_MAJOR && device.minor() < Kernels.MIN_MINOR;
-        return old ? device.summary() + " is older than compute capability " + Kernels.MIN_MAJOR + "." + Kernels.MIN_MINOR
-                + ", the oldest the kernels' PTX (compute_" + Kernels.MIN_MAJOR + Kernels.MIN_MINOR + ") supports" : null;
-    }
-
     /** A sentence for a failed {@code cuInit} or device count. */
     private static String initFailure(CudaException e) {
         return switch (e.code()) {
@@ -154,19 +121,5 @@ public final class CudaBackendProvider implements BackendProvider {
                     + " install the NVIDIA driver or take the stubs directory off LD_LIBRARY_PATH (" + e.getMessage() + ")";
             default -> "the CUDA driver failed to start: " + e.getMessage();
         };
-    }
-
-    /** A sentence saying why JCuda's driver binding could not load; remembers the first one. */
-    private static String nativeFailure(LinkageError e) {
-        String known = nativeFailure;
-        if (known != null) {
-            return known;
-        }
-        String why = Natives.describe(e);
-        String reason = why.startsWith("libcuda.so.1 not found")
-                ? "libcuda.so.1 not found: no NVIDIA driver is installed (JCuda's driver API binding needs it)"
-                : "JCuda's driver binding failed to load: " + why;
-        nativeFailure = reason;
-        return reason;
     }
 }

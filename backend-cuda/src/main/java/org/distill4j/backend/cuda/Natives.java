@@ -3,6 +3,8 @@ package org.distill4j.backend.cuda;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.distill4j.backend.device.DeviceBackendProvider;
+
 /** Turns the {@link LinkageError}s of JCuda's native loading into one short sentence. */
 final class Natives {
     private static final Pattern MISSING = Pattern.compile("([\\w.+-]+\\.so[.\\d]*): cannot open shared object file");
@@ -18,11 +20,7 @@ final class Natives {
      * error's class and first line.
      */
     static String describe(LinkageError e) {
-        StringBuilder chain = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            chain.append('\n').append(cause.getMessage());
-        }
-        String text = chain.toString();
+        String text = DeviceBackendProvider.messages(e);
         if (e instanceof NoClassDefFoundError && text.startsWith("jcuda/")) {
             return "JCuda is not on the class path (" + text.lines().findFirst().orElse("") + ")";
         }
