@@ -9,8 +9,8 @@ import jcuda.driver.CUdeviceptr;
 /**
  * Runs every op on one NVIDIA GPU through the CUDA driver API (JCuda, {@link CudaDriver}): the
  * kernels are this package's PTX resources (sources in {@code src/main/cuda}), and gemm goes to
- * cuBLAS when {@code libcublas.so.12} loads, else to the built-in tiled kernel ({@link #describe()}
- * says which). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes the primary
+ * cuBLAS through JCublas ({@code libcublas.so.12}) or, on JDK 22+, the FFM binding of
+ * {@code libcublas.so.13}, else to the built-in tiled kernel ({@link #describe()} says which and why). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes the primary
  * context current on the calling thread.
  *
  * <p>Options: {@code cuda.device} (index, default 0) and {@code cuda.gemm}: {@code auto} (cuBLAS
@@ -64,8 +64,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     }
 
     /**
-     * How gemm is computed, e.g. {@code "gemm: cuBLAS 12.6.4"} or {@code "cuBLAS (libcublas.so.12) not
-     * loadable: gemm uses the built-in tiled kernel (libcublas.so.12 not found)"}.
+     * How gemm is computed, e.g. {@code "gemm: cuBLAS 12.6.4 (JCublas, libcublas.so.12)"} or {@code "gemm:
+     * built-in tiled kernel (JCublas: libcublas.so.12 not found; FFM: libcublas.so.13 not found ...)"}.
      */
     String gemmDescription() {
         return driver.gemmDescription;

@@ -5,6 +5,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendUnavailableException;
 import org.distill4j.backend.device.DeviceBackendProvider;
+import org.distill4j.backend.device.Natives;
 
 import jcuda.driver.CUresult;
 

@@ -14,6 +14,8 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.nio.Buffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.distill4j.backend.device.DeviceDriver;
 import org.distill4j.backend.device.Geometry;
@@ -44,7 +46,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
 
     /**
      * Retains {@code device}'s primary context, creates the stream, loads the kernels and, unless
-     * {@code gemm} is {@code TILED}, cuBLAS; releases what it made if a step fails.
+     * {@code gemm} is {@code TILED}, cuBLAS ({@link Cublas#start}); releases what it made if a step fails.
      */
     CudaDriver(CudaDevice device, CudaBackend.GemmChoice gemm) {
         this.device = device;
@@ -59,19 +61,14 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
             s = new CUstream();
             Cu.check(cuStreamCreate(s, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
             k = Kernels.load();
-            String unavailable = gemm == CudaBackend.GemmChoice.TILED
-                    ? "gemm: built-in tiled kernel (option cuda.gemm=tiled)" : Cublas.loadFailure();
-            if (unavailable == null) {
-                try {
-                    blas = Cublas.create(s);
-                } catch (CudaException e) {
-                    unavailable = "cuBLAS failed to start: gemm uses the built-in tiled kernel (" + e.getMessage() + ")";
-                }
-            }
+            List<String> failures = new ArrayList<>();
+            blas = gemm == CudaBackend.GemmChoice.TILED ? null : Cublas.start(s, failures);
             if (blas == null && gemm == CudaBackend.GemmChoice.CUBLAS) {
-                throw new IllegalStateException("option cuda.gemm=cublas, but " + unavailable);
+                throw new IllegalStateException("option cuda.gemm=cublas, but no cuBLAS binding starts: "
+                        + String.join("; ", failures));
             }
-            gemmText = blas != null ? "gemm: cuBLAS " + blas.version() : unavailable;
+            String why = gemm == CudaBackend.GemmChoice.TILED ? "option cuda.gemm=tiled" : String.join("; ", failures);
+            gemmText = "gemm: " + (blas != null ? blas.describe(why) : "built-in tiled kernel (" + why + ")");
         } catch (RuntimeException e) {
             if (k != null) {
                 k.unload();
@@ -168,7 +165,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
     public boolean libraryGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, CUdeviceptr a,
                                CUdeviceptr b, float beta, CUdeviceptr c) {
         if (cublas != null) {
-            cublas.sgemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            cublas.rowMajorSgemm(transA, transB, m, n, k, alpha, a, b, beta, c);
         }
         return cublas != null;
     }

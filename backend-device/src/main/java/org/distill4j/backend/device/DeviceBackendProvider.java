@@ -69,15 +69,6 @@ public abstract class DeviceBackendProvider implements BackendProvider {
         }
     }
 
-    /** The messages of {@code e} and its causes, one a line. */
-    public static String messages(Throwable e) {
-        StringBuilder chain = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            chain.append('\n').append(cause.getMessage());
-        }
-        return chain.toString();
-    }
-
     /**
      * Why a native binding could not load, as a sentence; the first one is remembered, because a
      * failed class initialisation is reported in full only once. A provider keeps one in a static field.

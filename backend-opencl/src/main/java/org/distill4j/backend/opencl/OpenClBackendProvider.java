@@ -7,6 +7,7 @@ import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendUnavailableException;
 import org.distill4j.backend.device.DeviceBackendProvider;
+import org.distill4j.backend.device.Natives;
 
 /**
  * The {@code opencl} backend provider. Loading this class touches no native code: JOCL and
@@ -107,7 +108,7 @@ public final class OpenClBackendProvider extends DeviceBackendProvider {
 
     /** A sentence saying why JOCL or libOpenCL could not be used. */
     private static String describe(LinkageError e) {
-        String message = DeviceBackendProvider.messages(e).replace("\n", "; ");
+        String message = Natives.messages(e).replace("\n", "; ");
         if (message.startsWith(NO_LOADER)) {
             return message;
         } else if (e instanceof NoClassDefFoundError && message.startsWith("org/jocl")) {
@@ -115,7 +116,7 @@ public final class OpenClBackendProvider extends DeviceBackendProvider {
         } else if (message.contains("Implementation library could not be loaded")) {
             return NO_LOADER + ": JOCL loaded but could not open the OpenCL ICD loader libOpenCL.so" + installHint();
         }
-        return "the JOCL native library failed to load: " + e.getClass().getSimpleName() + ": " + message;
+        return "the JOCL native library failed to load: " + Natives.describe(e);
     }
 
     private static String installHint() {
