@@ -33,7 +33,11 @@ static cublasStatus_t invalid(const char* call, const char* why) {
     return CUBLAS_STATUS_INVALID_VALUE;
 }
 
+// FAKE_CUBLAS_CREATE_STATUS=N makes cublasCreate fail with status N.
 EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
+    if (const char* status = std::getenv("FAKE_CUBLAS_CREATE_STATUS")) {
+        return std::atoi(status);
+    }
     *handle = new Handle();
     return CUBLAS_STATUS_SUCCESS;
 }

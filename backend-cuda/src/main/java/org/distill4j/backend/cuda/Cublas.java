@@ -25,7 +25,6 @@ abstract class Cublas {
     private final String binding;
     private final String library;
     private String version;
-    private boolean closed;
 
     Cublas(String binding, String library) {
         this.binding = binding;
@@ -98,15 +97,6 @@ abstract class Cublas {
                              CUdeviceptr b, float beta, CUdeviceptr c) {
         check(sgemm(transB ? 1 : 0, transA ? 1 : 0, n, m, k, alpha, b, transB ? k : n, a, transA ? m : k, beta, c, n),
                 "cublasSgemm");
-    }
-
-    /** Destroys the handle; returns the status. */
-    final int close() {
-        if (closed) {
-            return cublasStatus.CUBLAS_STATUS_SUCCESS;
-        }
-        closed = true;
-        return destroy();
     }
 
     static void check(int status, String call) {

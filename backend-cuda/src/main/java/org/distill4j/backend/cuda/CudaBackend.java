@@ -58,11 +58,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         return "CUDA " + device.summary() + "; " + driver.gemmDescription;
     }
 
-    /** Whether gemm goes to cuBLAS (else to the tiled kernel). */
-    boolean usesCublas() {
-        return driver.cublas != null;
-    }
-
     /**
      * How gemm is computed, e.g. {@code "gemm: cuBLAS 12.6.4 (JCublas, libcublas.so.12)"} or {@code "gemm:
      * built-in tiled kernel (JCublas: libcublas.so.12 not found; FFM: libcublas.so.13 not found ...)"}.

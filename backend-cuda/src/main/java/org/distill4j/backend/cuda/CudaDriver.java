@@ -147,7 +147,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
     /** Destroys cuBLAS, unloads the modules, destroys the stream and releases the context, then throws the first failure. */
     @Override
     public void close() {
-        int blas = cublas == null ? 0 : cublas.close();
+        int blas = cublas == null ? 0 : cublas.destroy();
         int[] results = {kernels.unload(), cuStreamDestroy(stream), cuDevicePrimaryCtxRelease(device.handle())};
         Cublas.check(blas, "cublasDestroy");
         Cu.check(results[0], "cuModuleUnload");

@@ -31,7 +31,7 @@ final class CublasFfm extends Cublas {
     private static final List<String> CALLS = List.of("cublasCreate_v2", "cublasSetStream_v2", "cublasSetMathMode",
             "cublasGetVersion_v2", "cublasSgemm_v2", "cublasDestroy_v2");
     private static final Map<String, MethodHandle> HANDLES = new ConcurrentHashMap<>();
-    private static SymbolLookup library;
+    private static volatile SymbolLookup library;
     private static String loadFailure;
 
     /** Out-parameters (the handle, the version), then alpha and beta. */
@@ -43,19 +43,15 @@ final class CublasFfm extends Cublas {
     }
 
     /** Opens the library and finds every call on the first use; throws an {@link IllegalStateException} saying why not. */
-    static Cublas open(CUstream stream) {
-        synchronized (HANDLES) {
-            if (library == null && loadFailure == null) {
-                try {
-                    SymbolLookup lookup = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-                    loadFailure = CALLS.stream().filter(call -> lookup.find(call).isEmpty()).findFirst()
-                            .map(call -> "FFM: " + LIBRARY + " lacks the symbol " + call).orElse(null);
-                    library = loadFailure == null ? lookup : null;
-                } catch (IllegalArgumentException e) {
-                    loadFailure = "FFM: " + LIBRARY + " not found (or a library it needs is missing)";
-                } catch (IllegalCallerException e) {
-                    loadFailure = "FFM: native access denied; run java with --enable-native-access=ALL-UNNAMED (" + e.getMessage() + ")";
-                }
+    static synchronized Cublas open(CUstream stream) {
+        if (library == null && loadFailure == null) {
+            try {
+                SymbolLookup lookup = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+                loadFailure = CALLS.stream().filter(call -> lookup.find(call).isEmpty()).findFirst()
+                        .map(call -> "FFM: " + LIBRARY + " lacks the symbol " + call).orElse(null);
+                library = loadFailure == null ? lookup : null;
+            } catch (IllegalArgumentException | IllegalCallerException e) {
+                loadFailure = "FFM: " + LIBRARY + " not loadable (" + e.getMessage() + ")";
             }
         }
         if (loadFailure != null) {

@@ -141,14 +141,14 @@ class CudaBackendProviderTest {
         return Map.of("LD_LIBRARY_PATH", FakeCuda.libraryPath(withCublas));
     }
 
-    private static Map<String, String> with(Map<String, String> env, String key, String value) {
+    static Map<String, String> with(Map<String, String> env, String key, String value) {
         Map<String, String> copy = new java.util.HashMap<>(env);
         copy.put(key, value);
         return copy;
     }
 
     /** Runs {@link ProbeMain} in a child JVM with {@code env} (JVM options first, then its arguments) and returns its output. */
-    private static String probe(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    static String probe(Map<String, String> env, String... args) throws IOException, InterruptedException {
         assumeTrue(Files.exists(Path.of("/proc/self/maps")), "needs Linux /proc to see mapped libraries");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
