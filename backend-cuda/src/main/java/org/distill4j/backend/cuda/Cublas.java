@@ -11,7 +11,6 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasStatus;
 import jcuda.runtime.cudaStream_t;
 
@@ -31,10 +30,7 @@ abstract class Cublas {
         this.library = library;
     }
 
-    /**
-     * cuBLAS on {@code stream} in the current context through the first binding that starts,
-     * JCublas then FFM; else {@code null}, with why each did not in {@code failures}.
-     */
+    /** cuBLAS on {@code stream} through the first binding that starts, JCublas then FFM, else null; adds why not to {@code failures}. */
     static Cublas start(CUstream stream, List<String> failures) {
         for (Function<CUstream, Cublas> binding : List.<Function<CUstream, Cublas>>of(JCublas::open, CublasFfm::open)) {
             try {
@@ -46,13 +42,12 @@ abstract class Cublas {
         return null;
     }
 
-    /** Creates the handle on {@code stream}; a failed step destroys it and throws an {@link IllegalStateException} naming the binding. */
+    /** Creates the handle on {@code stream}; a failed step destroys it and throws an IllegalStateException naming the binding. */
     final Cublas start(CUstream stream) {
         int created = create();
         try {
             check(created, "cublasCreate");
             check(setStream(stream), "cublasSetStream");
-            check(setDefaultMath(), "cublasSetMathMode");
             int[] v = new int[1];
             check(getVersion(v), "cublasGetVersion");
             version = v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100;
@@ -65,25 +60,20 @@ abstract class Cublas {
         }
     }
 
-    // The binding's calls, each returning its cublasStatus_t: cublasCreate (the handle the others use),
-    // cublasSetStream, cublasSetMathMode(CUBLAS_DEFAULT_MATH) (plain float32, no TF32 rounding of the inputs),
-    // cublasGetVersion into version[0], cublasSgemm (column-major, alpha and beta in host memory), cublasDestroy.
+    // The binding's calls, each returning its cublasStatus_t: cublasCreate (the handle the others use; a new handle's
+    // math mode is CUBLAS_DEFAULT_MATH, plain float32 without TF32 rounding), cublasSetStream, cublasGetVersion into
+    // version[0], cublasSgemm (column-major, alpha and beta in host memory), cublasDestroy.
     abstract int create();
-
     abstract int setStream(CUstream stream);
-
-    abstract int setDefaultMath();
-
     abstract int getVersion(int[] version);
-
     abstract int sgemm(int opA, int opB, int m, int n, int k, float alpha, CUdeviceptr a, int lda, CUdeviceptr b, int ldb,
                        float beta, CUdeviceptr c, int ldc);
-
     abstract int destroy();
 
-    /** For example {@code cuBLAS 13.0.2 (FFM, libcublas.so.13; JCublas: libcublas.so.12 not found)}, {@code others} being the last part. */
-    final String describe(String others) {
-        return "cuBLAS " + version + " (" + binding + ", " + library + (others.isEmpty() ? "" : "; " + others) + ")";
+    /** For example {@code cuBLAS 13.0.2 (FFM, libcublas.so.13; JCublas: libcublas.so.12 not found)}, {@code others} the last part. */
+    final String describe(List<String> others) {
+        return "cuBLAS " + version + " (" + binding + ", " + library + (others.isEmpty() ? "" : "; " + String.join("; ", others))
+                + ")";
     }
 
     /**
@@ -134,11 +124,6 @@ abstract class Cublas {
         @Override
         int setStream(CUstream stream) {
             return JCublas2.cublasSetStream(handle, new cudaStream_t(stream));
-        }
-
-        @Override
-        int setDefaultMath() {
-            return JCublas2.cublasSetMathMode(handle, cublasMath.CUBLAS_DEFAULT_MATH);
         }
 
         @Override

@@ -10,18 +10,13 @@ import org.distill4j.backend.device.Natives;
 import jcuda.driver.CUresult;
 
 /**
- * The {@code cuda} backend provider (priority {@value #PRIORITY}, above OpenCL and the CPU).
- * Loading this class touches no native code: JCuda's driver binding, and with it
- * {@code libcuda.so.1}, is first used by {@link #probe} and {@link #create}, which turn every
- * failure into a reason: {@code libcuda.so.1} missing, no CUDA device, a GPU older than the PTX
- * supports, a driver that cannot JIT the PTX ({@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}), and
- * which cuBLAS binding gemm uses or why it uses the built-in tiled kernel.
- *
- * <p>The device is the option {@code cuda.device} (an index; from {@value #DEVICE_PROPERTY} through
- * {@link BackendConfig#fromEnvironment()}), else device 0; {@code cuda.gemm} chooses gemm (see {@link CudaBackend}).
- *
- * <p>Registered as a service ({@code META-INF/services}) since the backend passed the conformance
- * suite on a real GPU (an H200, with the built-in tiled gemm; {@code gpu/README.md}).
+ * The {@code cuda} backend provider (priority {@value #PRIORITY}, above OpenCL and the CPU). Loading it touches no
+ * native code: {@link #probe} and {@link #create} first load JCuda's driver binding and {@code libcuda.so.1}, and turn
+ * every failure into a reason: the driver missing, no CUDA device, a GPU older than the PTX supports, a driver that
+ * cannot JIT the PTX, and which cuBLAS binding gemm uses or why it uses the built-in tiled kernel. The device is the
+ * option {@code cuda.device} (an index; from {@value #DEVICE_PROPERTY} through {@link BackendConfig#fromEnvironment()}),
+ * else device 0; {@code cuda.gemm} chooses gemm (see {@link CudaBackend}). Registered as a service since the backend
+ * passed the conformance suite on an H200 ({@code gpu/README.md}).
  */
 public final class CudaBackendProvider extends DeviceBackendProvider {
     static final int PRIORITY = 30;
@@ -41,11 +36,7 @@ public final class CudaBackendProvider extends DeviceBackendProvider {
         super("cuda", PRIORITY, NATIVE_FAILURE);
     }
 
-    /**
-     * Initialises the driver, finds the device {@code config} names and makes a backend on it for a moment (primary
-     * context, stream, the PTX modules JIT-compiled, cuBLAS if it loads), so every problem shows here rather than in
-     * the first op.
-     */
+    /** Makes a backend on the device {@code config} names for a moment, so every problem shows here rather than in the first op. */
     @Override
     protected Availability check(BackendConfig config) {
         CudaDevice device = device(config);
@@ -73,7 +64,7 @@ public final class CudaBackendProvider extends DeviceBackendProvider {
         }
     }
 
-    /** Initialises the driver and queries the device {@code config} names; a missing or too old one is a {@link BackendUnavailableException}. */
+    /** Initialises the driver and queries the device {@code config} names; throws the reason when it is missing or too old. */
     private static CudaDevice device(BackendConfig config) {
         int count;
         try {
@@ -93,20 +84,12 @@ public final class CudaBackendProvider extends DeviceBackendProvider {
         return device;
     }
 
-    /** The device index from {@code cuda.device}, or 0; an unknown one is an error listing the count. */
+    /** The device index from {@code cuda.device}, or 0; anything but an index of a device is an error listing the count. */
     private static int deviceIndex(BackendConfig config, int count) {
-        String raw = config.option("cuda", "device").orElse(null);
-        if (raw == null || raw.isBlank()) {
-            return 0;
-        }
-        int index;
-        try {
-            index = Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new BackendUnavailableException("the CUDA device must be an index 0.." + (count - 1) + ", found '" + raw + "'");
-        }
+        String raw = config.option("cuda", "device").orElse("").trim();
+        int index = raw.isEmpty() ? 0 : raw.matches("\\d{1,9}") ? Integer.parseInt(raw) : -1;
         if (index < 0 || index >= count) {
-            throw new BackendUnavailableException("no CUDA device " + index + ": there " + (count == 1 ? "is 1 device" : "are "
+            throw new BackendUnavailableException("no CUDA device " + raw + ": there " + (count == 1 ? "is 1 device" : "are "
                     + count + " devices") + " (indices 0.." + (count - 1) + ")");
         }
         return index;

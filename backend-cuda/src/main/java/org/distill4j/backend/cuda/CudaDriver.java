@@ -61,14 +61,13 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
             s = new CUstream();
             Cu.check(cuStreamCreate(s, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
             k = Kernels.load();
-            List<String> failures = new ArrayList<>();
-            blas = gemm == CudaBackend.GemmChoice.TILED ? null : Cublas.start(s, failures);
+            boolean tiled = gemm == CudaBackend.GemmChoice.TILED;
+            List<String> why = new ArrayList<>(tiled ? List.of("option cuda.gemm=tiled") : List.of());
+            blas = tiled ? null : Cublas.start(s, why);
             if (blas == null && gemm == CudaBackend.GemmChoice.CUBLAS) {
-                throw new IllegalStateException("option cuda.gemm=cublas, but no cuBLAS binding starts: "
-                        + String.join("; ", failures));
+                throw new IllegalStateException("option cuda.gemm=cublas, but no cuBLAS binding starts: " + String.join("; ", why));
             }
-            String why = gemm == CudaBackend.GemmChoice.TILED ? "option cuda.gemm=tiled" : String.join("; ", failures);
-            gemmText = "gemm: " + (blas != null ? blas.describe(why) : "built-in tiled kernel (" + why + ")");
+            gemmText = "gemm: " + (blas != null ? blas.describe(why) : "built-in tiled kernel (" + String.join("; ", why) + ")");
         } catch (RuntimeException e) {
             if (k != null) {
                 k.unload();

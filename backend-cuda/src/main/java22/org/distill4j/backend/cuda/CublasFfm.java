@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import jcuda.NativePointerObject;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
-import jcuda.jcublas.cublasMath;
 
 /**
  * The cuBLAS calls bound from {@code libcublas.so.13}, which JCublas 12.6 cannot link, through the
@@ -28,8 +27,8 @@ import jcuda.jcublas.cublasMath;
  */
 final class CublasFfm extends Cublas {
     static final String LIBRARY = "libcublas.so.13";
-    private static final List<String> CALLS = List.of("cublasCreate_v2", "cublasSetStream_v2", "cublasSetMathMode",
-            "cublasGetVersion_v2", "cublasSgemm_v2", "cublasDestroy_v2");
+    private static final List<String> CALLS = List.of("cublasCreate_v2", "cublasSetStream_v2", "cublasGetVersion_v2",
+            "cublasSgemm_v2", "cublasDestroy_v2");
     private static final Map<String, MethodHandle> HANDLES = new ConcurrentHashMap<>();
     private static volatile SymbolLookup library;
     private static String loadFailure;
@@ -82,11 +81,6 @@ final class CublasFfm extends Cublas {
     @Override
     int setStream(CUstream stream) {
         return call("cublasSetStream_v2", handle, Address.of(stream));
-    }
-
-    @Override
-    int setDefaultMath() {
-        return call("cublasSetMathMode", handle, cublasMath.CUBLAS_DEFAULT_MATH);
     }
 
     @Override

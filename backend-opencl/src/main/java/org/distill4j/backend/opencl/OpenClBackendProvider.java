@@ -53,13 +53,12 @@ public final class OpenClBackendProvider extends DeviceBackendProvider {
 
     @Override
     protected Backend open(BackendConfig config) {
-        String selector = OpenClDevices.selector(config);
         List<ClDevice> devices = inventory().devices();
         if (devices.isEmpty()) {
             throw new BackendUnavailableException("no OpenCL device found");
         }
         try {
-            return new OpenClBackend(OpenClDevices.choose(devices, selector));
+            return new OpenClBackend(OpenClDevices.choose(devices, OpenClDevices.selector(config)));
         } catch (IllegalArgumentException e) {
             throw new BackendUnavailableException(e.getMessage(), e);
         }
