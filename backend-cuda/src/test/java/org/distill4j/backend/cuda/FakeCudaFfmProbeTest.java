@@ -33,6 +33,13 @@ class FakeCudaFfmProbeTest {
     }
 
     @Test
+    void readAsAJdk21JarTheRelease21ClassSaysTheBindingNeedsJdk22() throws Exception {
+        String out = CudaBackendProviderTest.probe(libraryPath(FakeCuda.cublas13Dir()), "-Djdk.util.jar.version=21");
+        assertTrue(out.contains("gemm: built-in tiled kernel (JCublas: libcublas.so.12 not found; FFM: binding libcublas.so.13"
+                + " needs JDK 22+ and the jar's META-INF/versions/22 (this is the release-21 class, on JDK "), out);
+    }
+
+    @Test
     void withoutLibcublas13BothReasonsAreGivenAndCublasIsRefused() throws Exception {
         String out = CudaBackendProviderTest.probe(libraryPath(null), "create", "cublas");
         assertTrue(out.contains("gemm: built-in tiled kernel (JCublas: libcublas.so.12 not found; FFM: libcublas.so.13 not"
