@@ -31,7 +31,7 @@ public abstract class DeviceBackendProvider implements BackendProvider {
     }
 
     @Override
-    public int priority() {
+    public final int priority() {
         return priority;
     }
 
