@@ -1,11 +1,15 @@
-// A fake libcublas.so.12 for testing the CUDA backend's cuBLAS path without a GPU: the handful of
+// A fake libcublas.so.12, and built with -DFAKE_CUBLAS_VERSION=130000 a fake libcublas.so.13, for testing the CUDA backend's cuBLAS path without a GPU: the handful of
 // cuBLAS calls the backend makes, with cublasSgemm computed on the CPU exactly as cuBLAS defines it
 // (column-major, op(A) m x k, op(B) k x n, leading dimensions checked, C not read when beta == 0).
 // Device pointers of the fake libcuda.so.1 are host addresses, so it reads them directly. Its
-// symbols carry the version libcublas.so.12, as JCublas2's native library requires.
+// symbols carry the version libcublas.so.12 (libcublas.map), as JCublas2's native library requires,
+// or libcublas.so.13 (libcublas13.map), as real cuBLAS 13's do.
 #include <cstdio>
 #include <cstdlib>
 
+#ifndef FAKE_CUBLAS_VERSION
+#define FAKE_CUBLAS_VERSION 120604
+#endif
 #define EXPORT extern "C" __attribute__((visibility("default")))
 
 typedef int cublasStatus_t;
@@ -29,7 +33,11 @@ static cublasStatus_t invalid(const char* call, const char* why) {
     return CUBLAS_STATUS_INVALID_VALUE;
 }
 
+// FAKE_CUBLAS_CREATE_STATUS=N makes cublasCreate fail with status N.
 EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
+    if (const char* status = std::getenv("FAKE_CUBLAS_CREATE_STATUS")) {
+        return std::atoi(status);
+    }
     *handle = new Handle();
     return CUBLAS_STATUS_SUCCESS;
 }
@@ -44,7 +52,7 @@ EXPORT cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
 
 EXPORT cublasStatus_t cublasGetVersion_v2(cublasHandle_t handle, int* version) {
     (void) handle;
-    *version = 120604;
+    *version = FAKE_CUBLAS_VERSION;
     return CUBLAS_STATUS_SUCCESS;
 }
 

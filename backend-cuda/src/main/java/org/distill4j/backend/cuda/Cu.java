@@ -1,6 +1,6 @@
 package org.distill4j.backend.cuda;
 
-import java.nio.charset.StandardCharsets;
+import org.distill4j.backend.device.Natives;
 
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -50,11 +50,7 @@ final class Cu {
     static String name(CUdevice device) {
         byte[] name = new byte[256];
         check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-        int end = 0;
-        while (end < name.length && name[end] != 0) {
-            end++;
-        }
-        return new String(name, 0, end, StandardCharsets.UTF_8).trim();
+        return Natives.cString(name);
     }
 
     static long totalMemory(CUdevice device) {

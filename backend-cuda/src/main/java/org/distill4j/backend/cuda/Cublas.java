@@ -1,72 +1,79 @@
 package org.distill4j.backend.cuda;
 
+import java.util.List;
+import java.util.function.Function;
+
+import org.distill4j.backend.device.DeviceBackendProvider.NativeFailure;
+import org.distill4j.backend.device.Natives;
+
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasMath;
-import jcuda.jcublas.cublasOperation;
 import jcuda.jcublas.cublasStatus;
 import jcuda.runtime.cudaStream_t;
 
 /**
- * Single-precision gemm through cuBLAS (JCublas2, which needs {@code libcublas.so.12}), on the
- * backend's stream. Only this class touches JCublas2, so a missing cuBLAS only means the backend
- * uses its own tiled kernel. Not thread-safe; the backend calls it under its lock.
+ * Single-precision gemm through cuBLAS on the backend's stream, by one of two bindings of the same
+ * few calls: {@link JCublas} ({@code libcublas.so.12}) or {@link CublasFfm} ({@code libcublas.so.13},
+ * JDK 22+). A binding that cannot load only means the next one, or the tiled kernel, is used.
+ * Not thread-safe; the backend calls it under its lock.
  */
-final class Cublas {
-    /** The library JCublas 12.6 links against. */
-    static final String LIBRARY = "libcublas.so.12";
+abstract class Cublas {
+    private final String binding;
+    private final String library;
+    private String version;
 
-    /** Why JCublas2 could not load, remembered because a failed class initialisation is reported in full only once. */
-    private static volatile String loadFailure;
-
-    private final cublasHandle handle;
-    private final String version;
-    private boolean closed;
-
-    private Cublas(cublasHandle handle, String version) {
-        this.handle = handle;
-        this.version = version;
+    Cublas(String binding, String library) {
+        this.binding = binding;
+        this.library = library;
     }
 
-    /** {@code null} when the cuBLAS natives load, else why not; loads them on the first call. */
-    static String loadFailure() {
-        String known = loadFailure;
-        if (known != null) {
-            return known;
+    /** cuBLAS on {@code stream} through the first binding that starts, JCublas then FFM, else null; adds why not to {@code failures}. */
+    static Cublas start(CUstream stream, List<String> failures) {
+        for (Function<CUstream, Cublas> binding : List.<Function<CUstream, Cublas>>of(JCublas::open, CublasFfm::open)) {
+            try {
+                return binding.apply(stream);
+            } catch (IllegalStateException e) {
+                failures.add(e.getMessage());
+            }
         }
-        try {
-            JCublas2.initialize();
-            return null;
-        } catch (LinkageError e) {
-            loadFailure = "cuBLAS (" + LIBRARY + ") not loadable: gemm uses the built-in tiled kernel ("
-                    + Natives.describe(e) + ")";
-            return loadFailure;
-        }
+        return null;
     }
 
-    /** A handle on {@code stream} in the current context; {@link #loadFailure()} must have returned {@code null}. */
-    static Cublas create(CUstream stream) {
-        cublasHandle handle = new cublasHandle();
-        check(JCublas2.cublasCreate(handle), "cublasCreate");
+    /** Creates the handle on {@code stream}; a failed step destroys it and throws an IllegalStateException naming the binding. */
+    final Cublas start(CUstream stream) {
+        int created = create();
         try {
-            check(JCublas2.cublasSetStream(handle, new cudaStream_t(stream)), "cublasSetStream");
-            // Plain float32 arithmetic: no TF32 tensor-core rounding of the inputs.
-            check(JCublas2.cublasSetMathMode(handle, cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+            check(created, "cublasCreate");
+            check(setStream(stream), "cublasSetStream");
             int[] v = new int[1];
-            check(JCublas2.cublasGetVersion(handle, v), "cublasGetVersion");
-            return new Cublas(handle, v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100);
-        } catch (RuntimeException e) {
-            JCublas2.cublasDestroy(handle);
-            throw e;
+            check(getVersion(v), "cublasGetVersion");
+            version = v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100;
+            return this;
+        } catch (CudaException e) {
+            if (created == cublasStatus.CUBLAS_STATUS_SUCCESS) {
+                destroy();
+            }
+            throw new IllegalStateException(binding + ": " + e.getMessage(), e);
         }
     }
 
-    /** The library version, e.g. {@code 12.6.4}. */
-    String version() {
-        return version;
+    // The binding's calls, each returning its cublasStatus_t: cublasCreate (the handle the others use; a new handle's
+    // math mode is CUBLAS_DEFAULT_MATH, plain float32 without TF32 rounding), cublasSetStream, cublasGetVersion into
+    // version[0], cublasSgemm (column-major, alpha and beta in host memory), cublasDestroy.
+    abstract int create();
+    abstract int setStream(CUstream stream);
+    abstract int getVersion(int[] version);
+    abstract int sgemm(int opA, int opB, int m, int n, int k, float alpha, CUdeviceptr a, int lda, CUdeviceptr b, int ldb,
+                       float beta, CUdeviceptr c, int ldc);
+    abstract int destroy();
+
+    /** For example {@code cuBLAS 13.0.2 (FFM, libcublas.so.13; JCublas: libcublas.so.12 not found)}, {@code others} the last part. */
+    final String describe(List<String> others) {
+        return "cuBLAS " + version + " (" + binding + ", " + library + (others.isEmpty() ? "" : "; " + String.join("; ", others))
+                + ")";
     }
 
     /**
@@ -76,27 +83,64 @@ final class Cublas {
      * row lengths: {@code n} or {@code k} for B, {@code k} or {@code m} for A, {@code n} for C.
      * cuBLAS does not read C when {@code beta == 0}.
      */
-    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, CUdeviceptr a, CUdeviceptr b,
-               float beta, CUdeviceptr c) {
-        check(JCublas2.cublasSgemm(handle,
-                transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                n, m, k, Pointer.to(new float[]{alpha}), b, transB ? k : n, a, transA ? m : k,
-                Pointer.to(new float[]{beta}), c, n), "cublasSgemm");
-    }
-
-    /** Destroys the handle; returns the status. */
-    int close() {
-        if (closed) {
-            return cublasStatus.CUBLAS_STATUS_SUCCESS;
-        }
-        closed = true;
-        return JCublas2.cublasDestroy(handle);
+    final void rowMajorSgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, CUdeviceptr a,
+                             CUdeviceptr b, float beta, CUdeviceptr c) {
+        check(sgemm(transB ? 1 : 0, transA ? 1 : 0, n, m, k, alpha, b, transB ? k : n, a, transA ? m : k, beta, c, n),
+                "cublasSgemm");
     }
 
     static void check(int status, String call) {
         if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
             throw new CudaException(call, cublasStatus.stringFor(status), status, null);
+        }
+    }
+
+    /** The calls through JCublas2, which links {@code libcublas.so.12}; only this class touches JCublas2. */
+    static final class JCublas extends Cublas {
+        static final String LIBRARY = "libcublas.so.12";
+        private static final NativeFailure FAILURE = new NativeFailure(e -> "JCublas: " + Natives.describe(e));
+
+        private final cublasHandle handle = new cublasHandle();
+
+        private JCublas() {
+            super("JCublas", LIBRARY);
+        }
+
+        /** Loads JCublas2's natives on the first call; throws an {@link IllegalStateException} saying why they do not load. */
+        static Cublas open(CUstream stream) {
+            try {
+                JCublas2.initialize();
+            } catch (LinkageError e) {
+                throw new IllegalStateException(FAILURE.of(e), e);
+            }
+            return new JCublas().start(stream);
+        }
+
+        @Override
+        int create() {
+            return JCublas2.cublasCreate(handle);
+        }
+
+        @Override
+        int setStream(CUstream stream) {
+            return JCublas2.cublasSetStream(handle, new cudaStream_t(stream));
+        }
+
+        @Override
+        int getVersion(int[] version) {
+            return JCublas2.cublasGetVersion(handle, version);
+        }
+
+        @Override
+        int sgemm(int opA, int opB, int m, int n, int k, float alpha, CUdeviceptr a, int lda, CUdeviceptr b, int ldb,
+                  float beta, CUdeviceptr c, int ldc) {
+            return JCublas2.cublasSgemm(handle, opA, opB, m, n, k, Pointer.to(new float[]{alpha}), a, lda, b, ldb,
+                    Pointer.to(new float[]{beta}), c, ldc);
+        }
+
+        @Override
+        int destroy() {
+            return JCublas2.cublasDestroy(handle);
         }
     }
 }

@@ -7,11 +7,10 @@ import org.distill4j.backend.device.DeviceBackend;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * Runs every op on one NVIDIA GPU through the CUDA driver API (JCuda, {@link CudaDriver}): the
- * kernels are this package's PTX resources (sources in {@code src/main/cuda}), and gemm goes to
- * cuBLAS when {@code libcublas.so.12} loads, else to the built-in tiled kernel ({@link #describe()}
- * says which). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes the primary
- * context current on the calling thread.
+ * Runs every op on one NVIDIA GPU through the CUDA driver API (JCuda, {@link CudaDriver}): the kernels are this
+ * package's PTX resources (sources in {@code src/main/cuda}); gemm goes to cuBLAS ({@link Cublas}: JCublas, else on
+ * JDK 22+ the FFM binding of {@code libcublas.so.13}), else to the built-in tiled kernel ({@link #describe()} says
+ * which and why). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes the primary context current.
  *
  * <p>Options: {@code cuda.device} (index, default 0) and {@code cuda.gemm}: {@code auto} (cuBLAS
  * when it loads), {@code cublas} (fail without it) or {@code tiled} (always the built-in kernel).
@@ -58,15 +57,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         return "CUDA " + device.summary() + "; " + driver.gemmDescription;
     }
 
-    /** Whether gemm goes to cuBLAS (else to the tiled kernel). */
-    boolean usesCublas() {
-        return driver.cublas != null;
-    }
-
-    /**
-     * How gemm is computed, e.g. {@code "gemm: cuBLAS 12.6.4"} or {@code "cuBLAS (libcublas.so.12) not
-     * loadable: gemm uses the built-in tiled kernel (libcublas.so.12 not found)"}.
-     */
+    /** How gemm is computed and why, e.g. {@code "gemm: cuBLAS 12.6.4 (JCublas, libcublas.so.12)"}. */
     String gemmDescription() {
         return driver.gemmDescription;
     }

@@ -14,6 +14,8 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.nio.Buffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.distill4j.backend.device.DeviceDriver;
 import org.distill4j.backend.device.Geometry;
@@ -44,7 +46,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
 
     /**
      * Retains {@code device}'s primary context, creates the stream, loads the kernels and, unless
-     * {@code gemm} is {@code TILED}, cuBLAS; releases what it made if a step fails.
+     * {@code gemm} is {@code TILED}, cuBLAS ({@link Cublas#start}); releases what it made if a step fails.
      */
     CudaDriver(CudaDevice device, CudaBackend.GemmChoice gemm) {
         this.device = device;
@@ -59,19 +61,13 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
             s = new CUstream();
             Cu.check(cuStreamCreate(s, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
             k = Kernels.load();
-            String unavailable = gemm == CudaBackend.GemmChoice.TILED
-                    ? "gemm: built-in tiled kernel (option cuda.gemm=tiled)" : Cublas.loadFailure();
-            if (unavailable == null) {
-                try {
-                    blas = Cublas.create(s);
-                } catch (CudaException e) {
-                    unavailable = "cuBLAS failed to start: gemm uses the built-in tiled kernel (" + e.getMessage() + ")";
-                }
-            }
+            boolean tiled = gemm == CudaBackend.GemmChoice.TILED;
+            List<String> why = new ArrayList<>(tiled ? List.of("option cuda.gemm=tiled") : List.of());
+            blas = tiled ? null : Cublas.start(s, why);
             if (blas == null && gemm == CudaBackend.GemmChoice.CUBLAS) {
-                throw new IllegalStateException("option cuda.gemm=cublas, but " + unavailable);
+                throw new IllegalStateException("option cuda.gemm=cublas, but no cuBLAS binding starts: " + String.join("; ", why));
             }
-            gemmText = blas != null ? "gemm: cuBLAS " + blas.version() : unavailable;
+            gemmText = "gemm: " + (blas != null ? blas.describe(why) : "built-in tiled kernel (" + String.join("; ", why) + ")");
         } catch (RuntimeException e) {
             if (k != null) {
                 k.unload();
@@ -150,7 +146,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
     /** Destroys cuBLAS, unloads the modules, destroys the stream and releases the context, then throws the first failure. */
     @Override
     public void close() {
-        int blas = cublas == null ? 0 : cublas.close();
+        int blas = cublas == null ? 0 : cublas.destroy();
         int[] results = {kernels.unload(), cuStreamDestroy(stream), cuDevicePrimaryCtxRelease(device.handle())};
         Cublas.check(blas, "cublasDestroy");
         Cu.check(results[0], "cuModuleUnload");
@@ -168,7 +164,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
     public boolean libraryGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, CUdeviceptr a,
                                CUdeviceptr b, float beta, CUdeviceptr c) {
         if (cublas != null) {
-            cublas.sgemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            cublas.rowMajorSgemm(transA, transB, m, n, k, alpha, a, b, beta, c);
         }
         return cublas != null;
     }

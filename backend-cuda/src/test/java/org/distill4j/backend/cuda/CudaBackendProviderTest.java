@@ -75,9 +75,9 @@ class CudaBackendProviderTest {
     void onTheFakeDriverWithCublasItIsAvailableAndUsesCublas() throws Exception {
         String out = probe(fakeDriver(true), "create");
         assertTrue(out.contains("probe: available=true reason=[0] Fake CUDA device 0"), out);
-        assertTrue(out.contains("(sm_90, 1 SMs, 1.0 GiB), driver CUDA 13.0; gemm: cuBLAS 12.6.4"), out);
+        assertTrue(out.contains("(sm_90, 1 SMs, 1.0 GiB), driver CUDA 13.0; gemm: cuBLAS 12.6.4 (JCublas, libcublas.so.12)\n"), out);
         assertTrue(out.contains("created: CUDA [0] Fake CUDA device 0 (kernels run on the CPU) (sm_90, 1 SMs, 1.0 GiB),"
-                + " driver CUDA 13.0; gemm: cuBLAS 12.6.4"), out);
+                + " driver CUDA 13.0; gemm: cuBLAS 12.6.4 (JCublas, libcublas.so.12)\n"), out);
         assertTrue(out.contains("created: CUDA [0] Fake CUDA device 0"), out);
     }
 
@@ -85,15 +85,14 @@ class CudaBackendProviderTest {
     void withoutCublasItIsAvailableAndSaysGemmUsesTheTiledKernel() throws Exception {
         String out = probe(fakeDriver(false), "create");
         assertTrue(out.contains("probe: available=true"), out);
-        assertTrue(out.contains("driver CUDA 13.0; cuBLAS (libcublas.so.12) not loadable: gemm uses the built-in tiled"
-                + " kernel (libcublas.so.12 not found)"), out);
+        assertTrue(out.contains("driver CUDA 13.0; gemm: built-in tiled kernel (JCublas: libcublas.so.12 not found; FFM: "), out);
     }
 
     @Test
     void askingForCublasWithoutItIsAnErrorSayingWhy() throws Exception {
         String out = probe(fakeDriver(false), "create", "cublas");
         assertTrue(out.contains("create failed: org.distill4j.backend.BackendUnavailableException: option"
-                + " cuda.gemm=cublas, but cuBLAS (libcublas.so.12) not loadable"), out);
+                + " cuda.gemm=cublas, but no cuBLAS binding starts: JCublas: libcublas.so.12 not found; FFM: "), out);
     }
 
     @Test
@@ -142,14 +141,14 @@ class CudaBackendProviderTest {
         return Map.of("LD_LIBRARY_PATH", FakeCuda.libraryPath(withCublas));
     }
 
-    private static Map<String, String> with(Map<String, String> env, String key, String value) {
+    static Map<String, String> with(Map<String, String> env, String key, String value) {
         Map<String, String> copy = new java.util.HashMap<>(env);
         copy.put(key, value);
         return copy;
     }
 
     /** Runs {@link ProbeMain} in a child JVM with {@code env} (JVM options first, then its arguments) and returns its output. */
-    private static String probe(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    static String probe(Map<String, String> env, String... args) throws IOException, InterruptedException {
         assumeTrue(Files.exists(Path.of("/proc/self/maps")), "needs Linux /proc to see mapped libraries");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -22,7 +22,7 @@ import org.distill4j.backend.BackendProvider;
 
 /**
  * The fake CUDA driver of {@code src/test/fake-cuda}: a {@code libcuda.so.1} that runs the real
- * kernel sources on the CPU and a {@code libcublas.so.12} whose sgemm follows cuBLAS's definition,
+ * kernel sources on the CPU and a {@code libcublas.so.12} and {@code libcublas.so.13} whose sgemm follows cuBLAS's definition,
  * so the backend's JCuda code path runs without a GPU. Built here with g++ into
  * {@code target/fake-cuda/driver} and {@code target/fake-cuda/cublas} (rebuilt when a source
  * changes), then either put on a child JVM's {@code LD_LIBRARY_PATH} ({@link #environment}) or
@@ -60,6 +60,12 @@ public final class FakeCuda {
         return built == null ? null : built.resolve("cublas");
     }
 
+    /** The folder holding the fake {@code libcublas.so.13}. */
+    static synchronized Path cublas13Dir() {
+        build();
+        return built == null ? null : built.resolve("cublas13");
+    }
+
     /** Why the fake driver is unavailable, or null. */
     static synchronized String failure() {
         build();
@@ -69,6 +75,8 @@ public final class FakeCuda {
     /**
      * Loads the fake {@code libcuda.so.1} and {@code libcublas.so.12} into this JVM, so JCuda's
      * natives bind to them; must run before anything loads JCuda's natives. Returns why not, or null.
+     * With the system property {@code fake.cublas=13} it loads {@code libcublas.so.13} instead, which
+     * the FFM binding then finds by its soname, while JCublas2 finds no {@code libcublas.so.12}.
      */
     static synchronized String loadIntoThisJvm() {
         if (loaded || failure() != null) {
@@ -76,7 +84,9 @@ public final class FakeCuda {
         }
         try {
             System.load(driverDir().resolve("libcuda.so.1").toAbsolutePath().toString());
-            System.load(cublasDir().resolve("libcublas.so.12").toAbsolutePath().toString());
+            boolean cublas13 = "13".equals(System.getProperty("fake.cublas"));
+            Path cublas = cublas13 ? cublas13Dir().resolve("libcublas.so.13") : cublasDir().resolve("libcublas.so.12");
+            System.load(cublas.toAbsolutePath().toString());
             loaded = true;
         } catch (UnsatisfiedLinkError e) {
             loadFailure = "the fake CUDA driver did not load: " + e.getMessage();
@@ -119,7 +129,7 @@ public final class FakeCuda {
         };
     }
 
-    /** {@code LD_LIBRARY_PATH} for a child JVM: the fake driver, and the fake cuBLAS too when {@code withCublas}. */
+    /** {@code LD_LIBRARY_PATH} for a child JVM: the fake driver, and the fake libcublas.so.12 too when {@code withCublas}. */
     static String libraryPath(boolean withCublas) {
         String driver = driverDir().toAbsolutePath().toString();
         return withCublas ? driver + ":" + cublasDir().toAbsolutePath() : driver;
@@ -137,7 +147,8 @@ public final class FakeCuda {
             String stamp = inputsHash();
             Path stampFile = OUT.resolve("inputs.sha256");
             if (Files.exists(stampFile) && Files.readString(stampFile).equals(stamp)
-                    && Files.exists(OUT.resolve("driver/libcuda.so.1")) && Files.exists(OUT.resolve("cublas/libcublas.so.12"))) {
+                    && Files.exists(OUT.resolve("driver/libcuda.so.1")) && Files.exists(OUT.resolve("cublas/libcublas.so.12"))
+                    && Files.exists(OUT.resolve("cublas13/libcublas.so.13"))) {
                 built = OUT;
                 return;
             }
@@ -145,6 +156,7 @@ public final class FakeCuda {
             Files.createDirectories(gen);
             Files.createDirectories(OUT.resolve("driver"));
             Files.createDirectories(OUT.resolve("cublas"));
+            Files.createDirectories(OUT.resolve("cublas13"));
             Files.writeString(gen.resolve("kernels.inc"), kernelList());
             String error = compile(List.of("-Wl,-soname,libcuda.so.1",
                     "-Wl,--version-script=" + SOURCES.resolve("libcuda.map"), "-I" + KERNELS, "-I" + gen,
@@ -153,6 +165,11 @@ public final class FakeCuda {
                 error = compile(List.of("-Wl,-soname,libcublas.so.12",
                         "-Wl,--version-script=" + SOURCES.resolve("libcublas.map"),
                         SOURCES.resolve("fake_cublas.cpp").toString(), "-o", OUT.resolve("cublas/libcublas.so.12").toString()));
+            }
+            if (error == null) {
+                error = compile(List.of("-Wl,-soname,libcublas.so.13", "-DFAKE_CUBLAS_VERSION=130000",
+                        "-Wl,--version-script=" + SOURCES.resolve("libcublas13.map"),
+                        SOURCES.resolve("fake_cublas.cpp").toString(), "-o", OUT.resolve("cublas13/libcublas.so.13").toString()));
             }
             if (error != null) {
                 buildFailure = error;

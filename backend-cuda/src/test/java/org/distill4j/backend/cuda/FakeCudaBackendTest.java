@@ -125,8 +125,8 @@ class FakeCudaBackendTest {
     @Test
     void describeSaysHowGemmIsComputed() {
         try (CudaBackend cublas = create("cublas"); CudaBackend tiled = create("tiled")) {
-            assertTrue(cublas.usesCublas() && cublas.describe().endsWith("; gemm: cuBLAS 12.6.4"), cublas.describe());
-            assertTrue(!tiled.usesCublas() && tiled.describe().endsWith("; gemm: built-in tiled kernel (option cuda.gemm=tiled)"),
+            assertTrue(cublas.describe().endsWith("; gemm: cuBLAS 12.6.4 (JCublas, libcublas.so.12)"), cublas.describe());
+            assertTrue(tiled.describe().endsWith("; gemm: built-in tiled kernel (option cuda.gemm=tiled)"),
                     tiled.describe());
         }
     }

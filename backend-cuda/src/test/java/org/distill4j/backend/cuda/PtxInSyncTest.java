@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.distill4j.backend.device.BuiltInGemm;
+import org.distill4j.backend.device.Natives;
 import org.junit.jupiter.api.Test;
 
 import jcuda.nvptxcompiler.JNvPTXCompiler;

@@ -2,7 +2,7 @@ package org.distill4j.backend.opencl;
 
 import static org.jocl.CL.CL_SUCCESS;
 
-import java.nio.charset.StandardCharsets;
+import org.distill4j.backend.device.Natives;
 
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -27,7 +27,7 @@ final class Cl {
         check(CL.clGetPlatformInfo(platform, param, 0, null, size), "clGetPlatformInfo");
         byte[] bytes = new byte[(int) size[0]];
         check(CL.clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null), "clGetPlatformInfo");
-        return cString(bytes);
+        return Natives.cString(bytes);
     }
 
     static String deviceString(cl_device_id device, int param) {
@@ -35,7 +35,7 @@ final class Cl {
         check(CL.clGetDeviceInfo(device, param, 0, null, size), "clGetDeviceInfo");
         byte[] bytes = new byte[(int) size[0]];
         check(CL.clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null), "clGetDeviceInfo");
-        return cString(bytes);
+        return Natives.cString(bytes);
     }
 
     /** A {@code cl_uint} or {@code cl_bool} device property. */
@@ -57,13 +57,5 @@ final class Cl {
         long[] value = new long[1];
         check(CL.clGetDeviceInfo(device, param, Sizeof.size_t, Pointer.to(value), null), "clGetDeviceInfo");
         return Sizeof.size_t == 4 ? value[0] & 0xFFFF_FFFFL : value[0];
-    }
-
-    private static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8).trim();
     }
 }

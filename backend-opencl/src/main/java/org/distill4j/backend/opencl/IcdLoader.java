@@ -26,10 +26,8 @@ final class IcdLoader {
 
     /** True unless this is Linux and {@code libOpenCL.so} is in none of the places {@code dlopen} searches. */
     static boolean findable() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return true;
-        }
-        return findable(System.getenv("LD_LIBRARY_PATH"), Path.of("/etc/ld.so.cache"), DEFAULT_DIRS);
+        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+        return !linux || findable(System.getenv("LD_LIBRARY_PATH"), Path.of("/etc/ld.so.cache"), DEFAULT_DIRS);
     }
 
     /** The search itself: {@code ldLibraryPath} (may be null), the cache file (may be absent), the default directories. */

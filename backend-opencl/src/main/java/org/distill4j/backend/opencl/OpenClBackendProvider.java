@@ -5,8 +5,9 @@ import java.util.List;
 import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
-import org.distill4j.backend.BackendProvider;
 import org.distill4j.backend.BackendUnavailableException;
+import org.distill4j.backend.device.DeviceBackendProvider;
+import org.distill4j.backend.device.Natives;
 
 /**
  * The {@code opencl} backend provider. Loading this class touches no native code: JOCL and
@@ -21,73 +22,47 @@ import org.distill4j.backend.BackendUnavailableException;
  * substring; from {@code -Ddistill4j.opencl.device} through {@link BackendConfig#fromEnvironment()}),
  * else the fastest-looking device (GPU, then accelerator, then CPU; then compute units x clock).
  */
-public final class OpenClBackendProvider implements BackendProvider {
+public final class OpenClBackendProvider extends DeviceBackendProvider {
     static final int GPU_PRIORITY = 20;
     static final int CPU_ONLY_PRIORITY = -10;
 
-    /** Why JOCL could not load, remembered because a failed class initialisation is only reported once in full. */
-    private static volatile String nativeFailure;
+    private static final String NO_LOADER = "no libOpenCL.so";
+    private static final NativeFailure NATIVE_FAILURE = new NativeFailure(OpenClBackendProvider::describe);
 
-    @Override
-    public String name() {
-        return "opencl";
-    }
-
-    /** {@value #CPU_ONLY_PRIORITY}; a probe that finds a GPU or accelerator answers with {@value #GPU_PRIORITY}. */
-    @Override
-    public int priority() {
-        return CPU_ONLY_PRIORITY;
+    public OpenClBackendProvider() {
+        super("opencl", CPU_ONLY_PRIORITY, NATIVE_FAILURE);
     }
 
     @Override
-    public String artifact() {
-        return "org.distill4j:distill4j-backend-opencl";
+    protected Availability check(BackendConfig config) {
+        OpenClDevices.Inventory inventory = inventory();
+        List<ClDevice> devices = inventory.devices();
+        if (inventory.platforms().isEmpty()) {
+            return Availability.unavailable("no OpenCL platform: the ICD loader found no driver"
+                    + " (/etc/OpenCL/vendors/*.icd); install a GPU driver's OpenCL ICD or pocl-opencl-icd");
+        }
+        if (devices.isEmpty()) {
+            return Availability.unavailable("OpenCL platform(s) " + inventory.platforms() + " report no device");
+        }
+        ClDevice chosen = OpenClDevices.choose(devices, OpenClDevices.selector(config));
+        boolean accelerated = chosen.usable() && (chosen.isGpu() || chosen.isAccelerator());
+        Availability available = Availability.available(devices.size() + " OpenCL device" + (devices.size() == 1 ? "" : "s")
+                + ", using: " + chosen.summary() + (accelerated ? "" : " (a CPU device, so not the default)"));
+        return accelerated ? available.withPriority(GPU_PRIORITY) : available;
     }
 
     @Override
-    public Availability probe(BackendConfig config) {
+    protected Backend open(BackendConfig config) {
+        List<ClDevice> devices = inventory().devices();
+        if (devices.isEmpty()) {
+            throw new BackendUnavailableException("no OpenCL device found");
+        }
         try {
-            OpenClDevices.Inventory inventory = inventory();
-            List<ClDevice> devices = inventory.devices();
-            if (inventory.platforms().isEmpty()) {
-                return Availability.unavailable("no OpenCL platform: the ICD loader found no driver"
-                        + " (/etc/OpenCL/vendors/*.icd); install a GPU driver's OpenCL ICD or pocl-opencl-icd");
-            }
-            if (devices.isEmpty()) {
-                return Availability.unavailable("OpenCL platform(s) " + inventory.platforms() + " report no device");
-            }
-            ClDevice chosen = OpenClDevices.choose(devices, OpenClDevices.selector(config));
-            boolean accelerated = chosen.usable() && (chosen.isGpu() || chosen.isAccelerator());
-            Availability available = Availability.available(devices.size() + " OpenCL device" + (devices.size() == 1 ? "" : "s")
-                    + ", using: " + chosen.summary() + (accelerated ? "" : " (a CPU device, so not the default)"));
-            return accelerated ? available.withPriority(GPU_PRIORITY) : available;
-        } catch (LinkageError e) {
-            return Availability.unavailable(nativeFailure(e));
-        } catch (RuntimeException e) {
-            return Availability.unavailable("OpenCL probe failed: " + e.getMessage());
+            return new OpenClBackend(OpenClDevices.choose(devices, OpenClDevices.selector(config)));
+        } catch (IllegalArgumentException e) {
+            throw new BackendUnavailableException(e.getMessage(), e);
         }
     }
-
-    @Override
-    public Backend create(BackendConfig config) {
-        String selector = OpenClDevices.selector(config);
-        try {
-            List<ClDevice> devices = inventory().devices();
-            if (devices.isEmpty()) {
-                throw new BackendUnavailableException("no OpenCL device found");
-            }
-            ClDevice device;
-            try {
-                device = OpenClDevices.choose(devices, selector);
-            } catch (IllegalArgumentException e) {
-                throw new BackendUnavailableException(e.getMessage(), e);
-            }
-            return new OpenClBackend(device);
-        } catch (LinkageError e) {
-            throw new BackendUnavailableException(nativeFailure(e), e);
-        }
-    }
-
     /**
      * Every OpenCL platform and device, one line each, the one {@code config} would use marked
      * {@code *}; never throws (a failure becomes the text).
@@ -115,46 +90,32 @@ public final class OpenClBackendProvider implements BackendProvider {
                     .append("  (pick one with -D").append(OpenClDevices.DEVICE_PROPERTY).append("=<index or name>)\n")
                     .toString();
         } catch (LinkageError e) {
-            return "  " + nativeFailure(e) + "\n";
+            return "  " + NATIVE_FAILURE.of(e) + "\n";
         } catch (RuntimeException e) {
             return "  OpenCL query failed: " + e.getMessage() + "\n";
         }
     }
 
     private static OpenClDevices.Inventory inventory() {
-        String failed = nativeFailure;
-        if (failed == null && !IcdLoader.findable()) {
-            failed = "no libOpenCL.so: the OpenCL ICD loader is not in LD_LIBRARY_PATH, the ld.so cache or the"
-                    + " default library directories" + installHint();
-            nativeFailure = failed;
-        }
-        if (failed != null) {
-            throw new UnsatisfiedLinkError(failed);
+        String known = NATIVE_FAILURE.known();
+        if (known != null || !IcdLoader.findable()) {
+            throw new UnsatisfiedLinkError(known != null ? known : NO_LOADER + ": the OpenCL ICD loader is not in"
+                    + " LD_LIBRARY_PATH, the ld.so cache or the default library directories" + installHint());
         }
         return OpenClDevices.inventory();
     }
 
-    /** A sentence saying why JOCL or libOpenCL could not be used; remembers the first one. */
-    private static String nativeFailure(LinkageError e) {
-        String known = nativeFailure;
-        if (known != null) {
-            return known;
-        }
-        StringBuilder chain = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            chain.append("; ").append(cause.getMessage());
-        }
-        String message = chain.toString();
-        String reason;
-        if (e instanceof NoClassDefFoundError && message.startsWith("org/jocl")) {
-            reason = "JOCL is not on the class path (org.jocl:jocl): " + message;
+    /** A sentence saying why JOCL or libOpenCL could not be used. */
+    private static String describe(LinkageError e) {
+        String message = Natives.messages(e).replace("\n", "; ");
+        if (message.startsWith(NO_LOADER)) {
+            return message;
+        } else if (e instanceof NoClassDefFoundError && message.startsWith("org/jocl")) {
+            return "JOCL is not on the class path (org.jocl:jocl): " + message;
         } else if (message.contains("Implementation library could not be loaded")) {
-            reason = "no libOpenCL.so: JOCL loaded but could not open the OpenCL ICD loader libOpenCL.so" + installHint();
-        } else {
-            reason = "the JOCL native library failed to load: " + e.getClass().getSimpleName() + ": " + message;
+            return NO_LOADER + ": JOCL loaded but could not open the OpenCL ICD loader libOpenCL.so" + installHint();
         }
-        nativeFailure = reason;
-        return reason;
+        return "the JOCL native library failed to load: " + Natives.describe(e);
     }
 
     private static String installHint() {
