@@ -34,8 +34,7 @@ case "${1:-}" in
   teacher)
     mkdir -p runs
     run methods-teacher-1 train --model 784-1200-1200-10 --input-dropout 0.2 --hidden-dropout 0.3 --max-norm 3.5 --jitter 2 \
-      --epochs 100 --batch 100 --lr 0.05 --warmup 0.02 --momentum 0.9 --seed 1
-    [[ -f $teacher_run/model.safetensors ]] || mv "runs/methods-teacher-1/model.safetensors" "$teacher_run/" ;;
+      --epochs 100 --batch 100 --lr 0.05 --warmup 0.02 --momentum 0.9 --seed 1 ;;
   logits)
     ./distill4j distill --teacher "$teacher_run/model.safetensors" --save-teacher-logits "$teacher_run/train-logits.npy" \
       --model 784-30-30-10 --epochs 1 "${split[@]}" --threads "$threads" --name methods-logits ;;
