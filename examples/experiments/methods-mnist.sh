@@ -23,6 +23,10 @@ student() {   # student SIZE -> model and training options
   esac
 }
 
+warmup() {   # DKD's warm-up: a tenth of the epochs, as mdistiller's 20 of 240 is a twelfth
+  case "$1" in small) echo 2 ;; paper) echo 6 ;; esac
+}
+
 run() {   # run NAME ARGS...: one distill run, skipped when its model exists
   local name=$1; shift
   [[ -f runs/$name/student.safetensors || -f runs/$name/model.safetensors ]] && return 0
@@ -42,7 +46,8 @@ case "${1:-}" in
     size=$2
     for T in 2 4 8 20; do run "m-$size-kd-T$T" distill "${logits[@]}" $(student "$size") --method kd -T "$T" --alpha 0.1 --seed 1; done
     for T in 1 4; do for beta in 2 8; do
-      run "m-$size-dkd-T$T-b$beta" distill "${logits[@]}" $(student "$size") --method dkd -T "$T" --dkd-beta "$beta" --alpha 0.5 --seed 1
+      run "m-$size-dkd-T$T-b$beta" distill "${logits[@]}" $(student "$size") --method dkd -T "$T" --dkd-beta "$beta" \
+        --dkd-warmup "$(warmup "$size")" --alpha 1 --seed 1
     done; done
     for T in 1 4; do run "m-$size-dist-T$T" distill "${logits[@]}" $(student "$size") --method dist -T "$T" --alpha 0.5 --seed 1; done
     for T in 2 4; do run "m-$size-kdls-T$T" distill "${logits[@]}" $(student "$size") --method kd-ls -T "$T" --alpha 0.1 --seed 1; done

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.distill4j.backend.Availability;
-import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
 import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
 import org.distill4j.data.Dataset;
+import org.distill4j.engine.BackendSuite;
 import org.distill4j.engine.SyntheticData;
 import org.distill4j.nn.MlpSpec;
 import org.distill4j.nn.Pass;
@@ -23,49 +22,24 @@ import org.distill4j.train.Inference;
 import org.distill4j.train.LossTerms;
 import org.distill4j.train.TrainConfig;
 import org.distill4j.train.Trainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every distillation method through {@link DistillationObjective} on one backend: the loss and gradient it leaves
  * in the gradient tensor are the float64 reference's, an online teacher gives what its precomputed logits give,
  * and each method distills a student. Subclassed once per backend.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class DistillationMethodsSuite {
+public abstract class DistillationMethodsSuite extends BackendSuite {
     private static final SyntheticData PROBLEM = new SyntheticData(7, 8, 40, 10, 1.2);
     private static final List<SoftTerm> METHODS = List.of(new SoftTerm.Kd(), new SoftTerm.MatchLogits(),
             new SoftTerm.Dkd(1f, 8f, 4), new SoftTerm.Dist(1f, 1f), new SoftTerm.StandardizedKd());
 
-    private final BackendProvider provider;
-    private final BackendConfig config;
-    private Backend backend;
 
     protected DistillationMethodsSuite(BackendProvider provider, BackendConfig config) {
-        this.provider = provider;
-        this.config = config;
+        super("distillation methods suite", provider, config);
     }
 
-    @BeforeAll
-    void createBackend() {
-        Availability a = provider.probe(config);
-        if (!a.available()) {
-            System.out.println("SKIPPED distillation methods suite for backend " + provider.name() + ": " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), () -> "backend " + provider.name() + " unavailable: " + a.reason());
-        backend = provider.create(config);
-    }
-
-    @AfterAll
-    void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     @Test
     @DisplayName("each method's loss and gradient, hard-label term included (a mean over all rows, unlabelled ones adding 0),"
@@ -85,8 +59,8 @@ public abstract class DistillationMethodsSuite {
         float t = 3f;
         int epoch = 1;
         for (SoftTerm term : METHODS) {
-            double[] s = toDoubles(student);
-            double[] z = toDoubles(teacher);
+            double[] s = Rows.doubles(student);
+            double[] z = Rows.doubles(teacher);
             double[] soft = new double[s.length];
             double softLoss;
             if (term instanceof SoftTerm.MatchLogits) {
@@ -96,14 +70,14 @@ public abstract class DistillationMethodsSuite {
                     soft[i] = (s[i] - z[i]) / rows;
                 }
             } else {
-                int[] targets = {0, 3, argmax(z, 2 * classes, classes), 4, 1, 2};
+                int[] targets = {0, 3, Rows.argmax(z, 2 * classes, classes), 4, 1, 2};
                 softLoss = HostSoftTerms.evaluate(term, s, z, targets, rows, classes, t, soft).loss();
             }
             double weight = term.weight(alpha, epoch);
             double hardLoss = 0;
             double[] expected = new double[s.length];
             for (int r = 0; r < rows; r++) {
-                double[] p = softmax(s, r * classes, classes);
+                double[] p = Rows.softmax(s, r * classes, classes);
                 for (int j = 0; j < classes; j++) {
                     expected[r * classes + j] = weight * soft[r * classes + j];
                     if (labels[r] >= 0) {
@@ -177,7 +151,7 @@ public abstract class DistillationMethodsSuite {
             double loss = mixed.crossEntropy(logits, 0.5f, grad, scope);
             double expected = 0;
             double[] expectedGrad = new double[9];
-            double[] zs = toDoubles(z);
+            double[] zs = Rows.doubles(z);
             int[][] labels = {{0, 1, 2}, {2, 0, -1}};
             double[] weights = {lambda, 1 - lambda};
             for (int k = 0; k < 2; k++) {
@@ -186,7 +160,7 @@ public abstract class DistillationMethodsSuite {
                     if (y < 0) {
                         continue;
                     }
-                    double[] p = softmax(zs, 3 * r, 3);
+                    double[] p = Rows.softmax(zs, 3 * r, 3);
                     expected -= weights[k] * Math.log(p[y]) / 3;
                     for (int j = 0; j < 3; j++) {
                         expectedGrad[3 * r + j] += 0.5 * weights[k] * (p[j] - (j == y ? 1 : 0)) / 3;
@@ -346,40 +320,5 @@ public abstract class DistillationMethodsSuite {
         Sequential t = MlpSpec.parse("40-64-10").build(backend, seed);
         new Trainer(config(20, seed)).fit(t, train, new HardLabelObjective(), null);
         return t;
-    }
-
-    private static double[] softmax(double[] z, int base, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            max = Math.max(max, z[base + j]);
-        }
-        double[] p = new double[n];
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            p[j] = Math.exp(z[base + j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < n; j++) {
-            p[j] /= sum;
-        }
-        return p;
-    }
-
-    private static int argmax(double[] z, int base, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (z[base + j] > z[base + best]) {
-                best = j;
-            }
-        }
-        return best;
-    }
-
-    private static double[] toDoubles(float[] values) {
-        double[] d = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            d[i] = values[i];
-        }
-        return d;
     }
 }

@@ -148,7 +148,7 @@ class HostSoftTermsTest {
                 int[] targets = new int[rows];
                 JsonArray labels = c.getAsJsonArray("labels");
                 for (int r = 0; r < rows; r++) {
-                    targets[r] = labels.get(r).getAsInt() >= 0 ? labels.get(r).getAsInt() : argmax(teacher, r * classes, classes);
+                    targets[r] = labels.get(r).getAsInt() >= 0 ? labels.get(r).getAsInt() : Rows.argmax(teacher, r * classes, classes);
                 }
                 JsonObject parts = c.getAsJsonObject("parts");
                 double first = Double.NaN;
@@ -164,16 +164,6 @@ class HostSoftTermsTest {
             }
             return cases;
         }
-    }
-
-    private static int argmax(double[] z, int base, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (z[base + j] > z[base + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     private static double[] doubles(JsonArray a) {

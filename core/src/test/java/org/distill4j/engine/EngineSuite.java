@@ -14,8 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.distill4j.backend.Availability;
-import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
 import org.distill4j.backend.Tensor;
@@ -45,50 +43,25 @@ import org.distill4j.train.TrainResult;
 import org.distill4j.train.TrainState;
 import org.distill4j.train.Trainer;
 import org.distill4j.train.TrainingDivergedException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.distill4j.train.Probabilities;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end behaviour of the training and distillation engine on one backend: a backend
  * module runs it with a one-line subclass. Data are made in the test ({@link SyntheticData}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class EngineSuite {
+public abstract class EngineSuite extends BackendSuite {
     private static final SyntheticData PROBLEM = new SyntheticData(7, 8, 40, 10, 1.2);
     private static final String TEACHER = "40-128-128-10";
     private static final String STUDENT = "40-32-32-10";
 
-    private final BackendProvider provider;
-    private final BackendConfig config;
-    protected Backend backend;
 
     protected EngineSuite(BackendProvider provider, BackendConfig config) {
-        this.provider = provider;
-        this.config = config;
+        super("engine suite", provider, config);
     }
 
-    @BeforeAll
-    void createBackend() {
-        Availability a = provider.probe(config);
-        if (!a.available()) {
-            System.out.println("SKIPPED engine suite for backend " + provider.name() + ": " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), () -> "backend " + provider.name() + " unavailable: " + a.reason());
-        backend = provider.create(config);
-    }
-
-    @AfterAll
-    void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     private static TrainConfig config(int epochs, long seed) {
         return TrainConfig.builder().epochs(epochs).batchSize(64).learningRate(0.05f).seed(seed).build();

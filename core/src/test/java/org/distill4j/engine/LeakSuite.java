@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.distill4j.backend.Availability;
-import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
 import org.distill4j.data.Dataset;
@@ -25,12 +23,8 @@ import org.distill4j.train.HardLabelObjective;
 import org.distill4j.train.Inference;
 import org.distill4j.train.TrainConfig;
 import org.distill4j.train.Trainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,21 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  * once its pool has warmed up, and the used heap after a garbage collection stays flat. A backend module runs it
  * with a one-line subclass.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class LeakSuite {
+public abstract class LeakSuite extends BackendSuite {
     private static final SyntheticData PROBLEM = new SyntheticData(11, 8, 40, 10, 1.0);
     private static final long LOOP_NANOS = 4_000_000_000L;
     private static final int MIN_ROUNDS = 6;
     private static final int WARM_UP_ROUNDS = 2;
     private static final long HEAP_SLACK_BYTES = 2L << 20;
 
-    private final BackendProvider provider;
-    private final BackendConfig config;
-    protected Backend backend;
 
     protected LeakSuite(BackendProvider provider, BackendConfig config) {
-        this.provider = provider;
-        this.config = config;
+        super("leak suite", provider, config);
     }
 
     /** Device buffers the backend holds (in use or pooled), or -1 where it cannot say. */
@@ -63,22 +52,6 @@ public abstract class LeakSuite {
         return -1;
     }
 
-    @BeforeAll
-    void createBackend() {
-        Availability a = provider.probe(config);
-        if (!a.available()) {
-            System.out.println("SKIPPED leak suite for backend " + provider.name() + ": " + a.reason());
-        }
-        Assumptions.assumeTrue(a.available(), () -> "backend " + provider.name() + " unavailable: " + a.reason());
-        backend = provider.create(config);
-    }
-
-    @AfterAll
-    void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     /** One round: every kind of work, each model closed at the end. */
     private void round(int i, Dataset train, Dataset test, Path modelFile) throws Exception {
