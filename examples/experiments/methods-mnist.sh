@@ -30,7 +30,12 @@ warmup() {   # DKD's warm-up: a tenth of the epochs, as mdistiller's 20 of 240 i
 run() {   # run NAME ARGS...: one distill run, skipped when its model exists
   local name=$1; shift
   [[ -f runs/$name/student.safetensors || -f runs/$name/model.safetensors ]] && return 0
-  ./distill4j "$@" "${split[@]}" --threads "$threads" --name "$name" > "runs/$name.log" 2>&1 || { echo "failed: $name (runs/$name.log)" >&2; return 1; }
+  [[ -f runs/$name.failed ]] && return 0
+  if ! ./distill4j "$@" "${split[@]}" --threads "$threads" --name "$name" > "runs/$name.log" 2>&1; then
+    grep -E "^error:" "runs/$name.log" > "runs/$name.failed" || echo "failed" > "runs/$name.failed"
+    echo "$name: $(cat "runs/$name.failed")"
+    return 0
+  fi
   grep -E "^kept epoch" "runs/$name.log" | sed "s|^|$name: |"
 }
 

@@ -26,18 +26,23 @@ def settings(config):
 
 
 def selection(size):
-    runs = [read(r) for r in sorted(glob.glob("runs/m-%s-*" % size)) if os.path.isdir(r)]
+    runs = [read(r) for r in sorted(glob.glob("runs/m-%s-*" % size))
+            if os.path.isdir(r) and not os.path.exists(r + ".failed")]
     print("\n### %s student: settings on the validation split (seed 1)\n" % size)
     print("| run | settings | validation errors (of 10,002) | test errors | kept epoch | wall |")
     print("|---|---|---:|---:|---:|---:|")
     for r in runs:
         print("| %s | %s | %d | %d | %d | %.0f s |" % (r["name"], settings(r["config"]), r["val"], r["test"], r["kept"], r["seconds"]))
+    for failed in sorted(glob.glob("runs/m-%s-*.failed" % size)):
+        name = os.path.basename(failed)[:-len(".failed")]
+        print("| %s | %s | failed: %s | | | |" % (name, json.load(open("runs/%s/config.json" % name)).get("softTerm", ""),
+                                               open(failed).read().strip().replace("|", "/")))
 
 
 def seeds(size):
     groups = {}
     for run in sorted(glob.glob("runs/s-%s-*" % size)):
-        if os.path.isdir(run):
+        if os.path.isdir(run) and not os.path.exists(run + ".failed"):
             key = re.sub(r"-\d+$", "", os.path.basename(run))
             groups.setdefault(key, []).append(read(run))
     print("\n### %s student: chosen settings over seeds (test errors of 10,000)\n" % size)
