@@ -8,7 +8,7 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * Runs every op on one NVIDIA GPU through the CUDA driver API (JCuda, {@link CudaDriver}): the
- * kernels are this package's PTX resources (sources in {@code src/main/cuda}), and gemm goes to
+ * kernels are this package's PTX resources (made from the shared kernel sources of backend-device), and gemm goes to
  * cuBLAS when {@code libcublas.so.12} loads, else to the built-in tiled kernel ({@link #describe()}
  * says which). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes the primary
  * context current on the calling thread.
