@@ -1,5 +1,5 @@
-// Lets the kernel sources of src/main/cuda compile as plain C++ for the fake CUDA driver
-// (fake_cuda.cpp): CUDA's qualifiers become nothing, blocks run one at a time with one fiber per
+// Lets the kernel sources (under the CUDA dialect, src/main/cuda/dialect.cuh) compile as plain C++
+// for the fake CUDA driver (fake_cuda.cpp): CUDA's qualifiers become nothing, blocks run one at a time with one fiber per
 // thread, __syncthreads and warp shuffles are fiber barriers, and __shared__ variables become
 // function statics (shared by the threads of the one block that runs at a time).
 #ifndef DISTILL4J_CUDA_ON_CPU_H

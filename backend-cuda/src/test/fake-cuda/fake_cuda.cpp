@@ -1,6 +1,7 @@
 // A fake libcuda.so.1 for testing the CUDA backend without a GPU: the driver API calls the backend
-// makes through JCuda, implemented on the CPU. It runs the real kernel sources of src/main/cuda,
-// compiled as C++ (cuda_on_cpu.h), one block at a time with one fiber per CUDA thread (kernels whose
+// makes through JCuda, implemented on the CPU. It runs the real kernel sources (the shared ones of
+// backend-device/src/main/kernels under the CUDA dialect, src/main/cuda/dialect.cuh), compiled as
+// C++ (cuda_on_cpu.h), one block at a time with one fiber per CUDA thread (kernels whose
 // first launch reached no barrier then run their threads one after another, without fibers), so the
 // whole Java side (JCuda calls, argument marshalling, launch geometry, the memory pool, loss
 // reductions) and the kernels' logic are exercised by the conformance suite. What it checks, beyond
@@ -43,10 +44,12 @@
 #include "cuda_on_cpu.h"
 
 // The kernels, as plain C++.
-#include "elementwise.cu"
-#include "gemm.cu"
-#include "optim.cu"
-#include "softmax.cu"
+#include "dialect.cuh"
+#include "common.h"
+#include "elementwise.kernel"
+#include "gemm.kernel"
+#include "optim.kernel"
+#include "softmax.kernel"
 
 dim3 threadIdx;
 dim3 blockIdx;
@@ -244,7 +247,7 @@ KernelInfo kernelInfo(const char* name, void (*f)(A...)) {
     return info;
 }
 
-#define KERNEL(name) kernelInfo(#name, &name),
+#define REGISTER_KERNEL(name) kernelInfo(#name, &name),
 const std::vector<KernelInfo> registry = {
 #include "kernels.inc"
 };
@@ -460,7 +463,7 @@ bool runBlock(const std::function<void()>& kernel, std::string& error) {
 // ---------------------------------------------------------------- launches
 
 // Kernels whose first launch made no barrier call: their threads need no fibers and run directly,
-// one after another, which is many times faster. (Every kernel of src/main/cuda either always
+// one after another, which is many times faster. (Every kernel of the sources either always
 // reaches its barriers or has none; one that broke this would be stopped in fakecuda::barrier.)
 std::map<const KernelInfo*, bool> barrierFree;
 

@@ -8,9 +8,10 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * Runs every op on one NVIDIA GPU through the CUDA driver API (JCuda, {@link CudaDriver}): the kernels are this
- * package's PTX resources (sources in {@code src/main/cuda}); gemm goes to cuBLAS ({@link Cublas}: JCublas, else on
- * JDK 22+ the FFM binding of {@code libcublas.so.13}), else to the built-in tiled kernel ({@link #describe()} says
- * which and why). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes the primary context current.
+ * package's PTX resources (made from the shared kernel sources of backend-device); gemm goes to cuBLAS ({@link Cublas}:
+ * JCublas, else on JDK 22+ the FFM binding of {@code libcublas.so.13}), else to the built-in tiled kernel
+ * ({@link #describe()} says which and why). Ops, memory and threads are {@link DeviceBackend}'s; every op also makes
+ * the primary context current.
  *
  * <p>Options: {@code cuda.device} (index, default 0) and {@code cuda.gemm}: {@code auto} (cuBLAS
  * when it loads), {@code cublas} (fail without it) or {@code tiled} (always the built-in kernel).

@@ -13,19 +13,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.distill4j.backend.device.KernelSources;
+
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The kernels: the PTX resources of this package (made from {@code src/main/cuda} by
- * {@code compile-ptx.sh}), loaded into the current context with {@code cuModuleLoadData}, which
+ * The kernels: the PTX resources of this package (made by {@code compile-ptx.sh} from the shared
+ * kernel sources, {@link KernelSources}, with the CUDA dialect header {@code src/main/cuda/dialect.cuh}), loaded into the current context with {@code cuModuleLoadData}, which
  * has the driver JIT-compile them for the device. Not thread-safe; the backend calls it under its lock.
  */
 final class Kernels {
-    /** The PTX resources, one per {@code .cu} file. */
-    static final List<String> MODULES = List.of("elementwise", "softmax", "optim", "gemm");
+    /** The PTX resources, one per kernel source. */
+    static final List<String> MODULES = KernelSources.OPS;
     /** The oldest GPU the PTX can be compiled for ({@code -arch=compute_75}). */
     static final int MIN_MAJOR = 7;
     static final int MIN_MINOR = 5;

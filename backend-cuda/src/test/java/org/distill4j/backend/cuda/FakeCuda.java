@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.distill4j.backend.Availability;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.BackendProvider;
+import org.distill4j.backend.device.KernelSources;
 
 /**
  * The fake CUDA driver of {@code src/test/fake-cuda}: a {@code libcuda.so.1} that runs the real
@@ -35,10 +34,10 @@ public final class FakeCuda {
     public static final String TAG = "fake-cuda";
 
     private static final Path SOURCES = Path.of("src", "test", "fake-cuda");
-    private static final Path KERNELS = Path.of("src", "main", "cuda");
+    /** The CUDA dialect header and the shared kernel sources. */
+    private static final Path DIALECT = Path.of("src", "main", "cuda");
+    static final Path KERNELS = Path.of("..", "backend-device", "src", "main", "kernels");
     private static final Path OUT = Path.of("target", "fake-cuda");
-    private static final Pattern KERNEL = Pattern.compile(
-            "extern \"C\" __global__ void(?:\\s+__launch_bounds__\\([^)]*\\))?\\s+(\\w+)\\s*\\(");
 
     private static Path built;
     private static String buildFailure;
@@ -140,7 +139,7 @@ public final class FakeCuda {
             return;
         }
         try {
-            if (!Files.isDirectory(SOURCES) || !Files.isDirectory(KERNELS)) {
+            if (!Files.isDirectory(SOURCES) || !Files.isDirectory(DIALECT) || !Files.isDirectory(KERNELS)) {
                 buildFailure = "the fake CUDA driver's sources are not here (run the tests from backend-cuda/)";
                 return;
             }
@@ -159,7 +158,7 @@ public final class FakeCuda {
             Files.createDirectories(OUT.resolve("cublas13"));
             Files.writeString(gen.resolve("kernels.inc"), kernelList());
             String error = compile(List.of("-Wl,-soname,libcuda.so.1",
-                    "-Wl,--version-script=" + SOURCES.resolve("libcuda.map"), "-I" + KERNELS, "-I" + gen,
+                    "-Wl,--version-script=" + SOURCES.resolve("libcuda.map"), "-I" + DIALECT, "-I" + KERNELS, "-I" + gen,
                     SOURCES.resolve("fake_cuda.cpp").toString(), "-o", OUT.resolve("driver/libcuda.so.1").toString()));
             if (error == null) {
                 error = compile(List.of("-Wl,-soname,libcublas.so.12",
@@ -182,25 +181,15 @@ public final class FakeCuda {
         }
     }
 
-    /** {@code KERNEL(name)} for every kernel of the sources, for the fake's registry. */
+    /** {@code REGISTER_KERNEL(name)} for every kernel of the sources, for the fake's registry. */
     static String kernelList() throws IOException {
         StringBuilder sb = new StringBuilder();
-        for (String name : kernelNames()) {
-            sb.append("KERNEL(").append(name).append(")\n");
-        }
-        return sb.toString();
-    }
-
-    /** The {@code extern "C" __global__} kernels of {@code src/main/cuda}, file by file. */
-    static List<String> kernelNames() throws IOException {
-        List<String> names = new ArrayList<>();
-        for (Path cu : sorted(KERNELS, ".cu")) {
-            Matcher m = KERNEL.matcher(Files.readString(cu));
-            while (m.find()) {
-                names.add(m.group(1));
+        for (Path source : sorted(KERNELS, ".kernel")) {
+            for (String name : KernelSources.kernels(Files.readString(source))) {
+                sb.append("REGISTER_KERNEL(").append(name).append(")\n");
             }
         }
-        return names;
+        return sb.toString();
     }
 
     private static String compile(List<String> args) throws IOException {
@@ -230,6 +219,7 @@ public final class FakeCuda {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             List<Path> inputs = new ArrayList<>(sorted(SOURCES, ""));
+            inputs.addAll(sorted(DIALECT, ""));
             inputs.addAll(sorted(KERNELS, ""));
             for (Path p : inputs) {
                 digest.update(p.toString().getBytes(StandardCharsets.UTF_8));

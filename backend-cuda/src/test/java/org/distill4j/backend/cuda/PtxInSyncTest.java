@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import org.distill4j.backend.device.BuiltInGemm;
 import org.distill4j.backend.device.Natives;
+import org.distill4j.backend.device.KernelSources;
 import org.junit.jupiter.api.Test;
 
 import jcuda.nvptxcompiler.JNvPTXCompiler;
@@ -30,26 +31,30 @@ import jcuda.nvptxcompiler.nvPTXCompileResult;
 import jcuda.nvptxcompiler.nvPTXCompilerHandle;
 
 /**
- * The PTX shipped in the resources is what {@code compile-ptx.sh} makes from the kernel sources of
- * {@code src/main/cuda}: the sources still have the SHA-256 recorded next to the PTX, the PTX
- * defines exactly the sources' kernels, and it assembles with a CUDA 12.0 PTX compiler.
+ * The PTX shipped in the resources is what {@code compile-ptx.sh} makes from the shared kernel
+ * sources ({@code ../backend-device/src/main/kernels}) and the CUDA dialect header of
+ * {@code src/main/cuda}: they still have the SHA-256 recorded next to the PTX, the PTX defines
+ * exactly the sources' kernels, and it assembles with a CUDA 12.0 PTX compiler.
  */
 class PtxInSyncTest {
+    private static final Path DIALECT = Path.of("src/main/cuda");
     private static final String FIX = "run backend-cuda/compile-ptx.sh (needs nvcc) and commit the regenerated PTX"
             + " and kernels.sha256 with the sources";
 
     @Test
     void theKernelSourcesStillHaveTheHashesRecordedWhenThePtxWasMade() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("src/main/cuda")), "not run from backend-cuda/");
+        assumeTrue(Files.isDirectory(DIALECT) && Files.isDirectory(FakeCuda.KERNELS), "not run from backend-cuda/");
         Map<String, String> recorded = new LinkedHashMap<>();
         for (String line : resource("kernels.sha256").strip().split("\n")) {
             String[] parts = line.split("\\s+", 2);
             recorded.put(parts[1].strip(), parts[0]);
         }
         List<String> problems = new ArrayList<>();
-        List<Path> sources;
-        try (Stream<Path> files = Files.list(Path.of("src/main/cuda"))) {
-            sources = files.sorted().toList();
+        List<Path> sources = new ArrayList<>();
+        for (Path dir : List.of(DIALECT, FakeCuda.KERNELS)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.sorted().forEach(sources::add);
+            }
         }
         for (Path source : sources) {
             if (!recorded.containsKey(source.toString())) {
@@ -82,11 +87,11 @@ class PtxInSyncTest {
 
     @Test
     void thePtxDefinesExactlyTheKernelsOfTheSources() throws IOException {
-        assumeTrue(Files.isDirectory(Path.of("src/main/cuda")), "not run from backend-cuda/");
+        assumeTrue(Files.isDirectory(FakeCuda.KERNELS), "not run from backend-cuda/");
         for (String module : Kernels.MODULES) {
-            List<String> inSource = kernelsOf(Path.of("src/main/cuda", module + ".cu"));
+            List<String> inSource = KernelSources.kernels(Files.readString(FakeCuda.KERNELS.resolve(module + ".kernel")));
             assertEquals(new TreeSet<>(inSource), new TreeSet<>(Kernels.entries(Kernels.ptx(module))),
-                    module + ".ptx and " + module + ".cu define different kernels: " + FIX);
+                    module + ".ptx and " + module + ".kernel define different kernels: " + FIX);
         }
     }
 
@@ -147,16 +152,6 @@ class PtxInSyncTest {
         } finally {
             JNvPTXCompiler.nvPTXCompilerDestroy(handle);
         }
-    }
-
-    private static List<String> kernelsOf(Path cu) throws IOException {
-        List<String> names = new ArrayList<>();
-        Matcher m = Pattern.compile("extern \"C\" __global__ void(?:\\s+__launch_bounds__\\([^)]*\\))?\\s+(\\w+)\\s*\\(")
-                .matcher(Files.readString(cu));
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return names;
     }
 
     private static String resource(String name) throws IOException {

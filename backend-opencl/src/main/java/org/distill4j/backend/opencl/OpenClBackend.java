@@ -4,7 +4,7 @@ import org.distill4j.backend.device.DeviceBackend;
 import org.jocl.cl_mem;
 
 /**
- * Runs every op as an OpenCL C kernel (sources in the {@code .cl} resources of this package) on
+ * Runs every op as an OpenCL C kernel (the shared kernel sources of backend-device under this package's {@code dialect.cl}) on
  * one device, through one context and one in-order command queue ({@link OpenClDriver}); ops,
  * memory and threads are {@link DeviceBackend}'s. The program is built once per backend instance.
  */

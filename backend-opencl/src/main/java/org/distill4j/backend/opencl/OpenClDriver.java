@@ -21,6 +21,7 @@ import org.distill4j.backend.device.DeviceDriver;
 import org.distill4j.backend.device.Geometry;
 import org.distill4j.backend.device.Grid;
 import org.distill4j.backend.device.KernelArg;
+import org.distill4j.backend.device.KernelSources;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -34,11 +35,12 @@ import org.jocl.cl_program;
 
 /**
  * OpenCL under {@link OpenClBackend}: one context, one in-order command queue, and one program
- * built from the {@code .cl} resources of this package, whose kernel objects are created once each.
+ * built from the shared kernel sources ({@link KernelSources}) after the OpenCL dialect header
+ * {@code dialect.cl} of this package, whose kernel objects are created once each.
  */
 final class OpenClDriver implements DeviceDriver<cl_mem> {
-    /** The kernel sources, concatenated in this order into one program. */
-    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "gemm.cl", "softmax.cl", "optim.cl"};
+    /** The OpenCL meaning of the kernel sources' macros. */
+    private static final String DIALECT = "dialect.cl";
 
     final ClDevice device;
     private final cl_context context;
@@ -65,7 +67,8 @@ final class OpenClDriver implements DeviceDriver<cl_mem> {
             // clCreateCommandQueue (OpenCL 1.x) rather than ...WithProperties (2.0) so 1.2 drivers work.
             this.queue = CL.clCreateCommandQueue(context, device.id(), 0, code);
             Cl.check(code[0], "clCreateCommandQueue");
-            this.program = buildProgram(context, device.id(), "-DROW_GROUP=" + rowGroup);
+            // The largest group launched is elementGroup (rowGroup and the reduce_sum group are no larger).
+            this.program = buildProgram(context, device.id(), "-DMAX_GROUP=" + elementGroup);
             // The tiled kernel needs 16 x 16 work-items per group; a device that cannot run that many uses the reference.
             this.tiledGemm = kernelWorkGroupSize("gemm_tiled") >= 16 * 16;
         } catch (RuntimeException e) {
@@ -87,21 +90,16 @@ final class OpenClDriver implements DeviceDriver<cl_mem> {
         return program;
     }
 
-    /** The kernel sources of this package, concatenated. */
+    /** The program's source: the dialect header, then the shared kernel sources. */
     static String programSource() {
-        StringBuilder sb = new StringBuilder();
-        for (String name : SOURCES) {
-            try (InputStream in = OpenClDriver.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IllegalStateException("kernel source " + name + " is missing from the class path");
-                }
-                sb.append("// ---- ").append(name).append('\n')
-                        .append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read kernel source " + name, e);
+        try (InputStream in = OpenClDriver.class.getResourceAsStream(DIALECT)) {
+            if (in == null) {
+                throw new IllegalStateException("kernel dialect header " + DIALECT + " is missing from the class path");
             }
+            return KernelSources.program("// ---- " + DIALECT + "\n" + new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read kernel dialect header " + DIALECT, e);
         }
-        return sb.toString();
     }
 
     private static String buildLog(cl_program program, cl_device_id device) {
@@ -204,10 +202,10 @@ final class OpenClDriver implements DeviceDriver<cl_mem> {
         CL.clReleaseContext(context);
     }
 
-    /** Every row group has ROW_GROUP items, the number the program was built with. */
+    /** Every row group has rowGroup items; sum_squares_partials writes one partial per group. */
     @Override
     public Geometry geometry() {
-        return new Geometry(elementGroup, rowGroup, 0, rowGroup, 64, true);
+        return new Geometry(elementGroup, rowGroup, 0, rowGroup, 64, false);
     }
 
     @Override
