@@ -157,7 +157,7 @@ final class CudaDriver implements DeviceDriver<CUdeviceptr> {
     /** 256 threads per block; a row's block is its length rounded up to a warp, at most 256. */
     @Override
     public Geometry geometry() {
-        return new Geometry(256, 256, 32, 256, 128, false);
+        return new Geometry(256, 256, 32, 256, 128);
     }
 
     @Override

@@ -353,12 +353,11 @@ public abstract class DeviceBackend<B> extends Backend {
         ensureOpen();
         int group = geometry.elementGroup();
         int groups = Math.min(Grid.groups(x.size(), group), geometry.sumSquaresGroups());
-        int count = geometry.sumSquaresPartialPerItem() ? groups * group : groups;
-        long bytes = (long) count * Float.BYTES;
+        long bytes = (long) groups * Float.BYTES;
         B partials = pool.acquire(bytes);
         try {
             new Launch("sum_squares_partials").mem(x).i(x.size()).mem(partials).run(Grid.linear(groups, group));
-            float[] host = new float[count];
+            float[] host = new float[groups];
             driver.copyOut(partials, FloatBuffer.wrap(host), bytes);
             double sum = 0;
             for (float p : host) {

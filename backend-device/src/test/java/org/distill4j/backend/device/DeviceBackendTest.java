@@ -85,7 +85,7 @@ class DeviceBackendTest {
 
         @Override
         public Geometry geometry() {
-            return new Geometry(64, 32, 0, 16, 4, false);
+            return new Geometry(64, 32, 0, 16, 4);
         }
     }
 

@@ -205,7 +205,7 @@ final class OpenClDriver implements DeviceDriver<cl_mem> {
     /** Every row group has rowGroup items; sum_squares_partials writes one partial per group. */
     @Override
     public Geometry geometry() {
-        return new Geometry(elementGroup, rowGroup, 0, rowGroup, 64, false);
+        return new Geometry(elementGroup, rowGroup, 0, rowGroup, 64);
     }
 
     @Override
