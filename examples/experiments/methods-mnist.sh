@@ -57,6 +57,7 @@ case "${1:-}" in
     for T in 1 4; do run "m-$size-dist-T$T" distill "${logits[@]}" $(student "$size") --method dist -T "$T" --alpha 0.5 --seed 1; done
     for T in 2 4; do run "m-$size-kdls-T$T" distill "${logits[@]}" $(student "$size") --method kd-ls -T "$T" --alpha 0.1 --seed 1; done
     run "m-$size-logits" distill "${logits[@]}" $(student "$size") --method logits --alpha 0.1 --seed 1
+    run "m-$size-logits-lr0.01" distill "${logits[@]}" $(student "$size") --method logits --alpha 0.1 --lr 0.01 --seed 1
     run "m-$size-alone" train $(student "$size") --seed 1 ;;
   seeds)
     size=$2; method=${3%%:*}; args=${3#*:}
