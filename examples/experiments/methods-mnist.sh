@@ -4,7 +4,7 @@
 #   teacher            the demo's teacher recipe on 50,000 training images (10,000 held out for validation, split seed 1)
 #   logits             its logits over the training split, computed once (runs/methods-teacher-1/train-logits.npy)
 #   select SIZE        settings per method on the validation split, 1 seed each (SIZE: small = 784-30-30-10, paper = 784-800-800-10)
-#   seeds SIZE M:ARGS  the chosen settings ARGS of method M at student seeds $SEEDS (default 1 2 3 4 5)
+#   seeds SIZE M:ARGS  the chosen settings ARGS of method M at student seeds $SEEDS (default 1 2 3 4 5), learning rate $LR (0.05)
 #   table              docs/METHODS.md's table from every run's metrics (python3 examples/experiments/methods_table.py)
 # Every run keeps its best-validation epoch; the test set is evaluated once per run, on those weights.
 # Runs go side by side with THREADS threads each (default 1) when started as several jobs.
@@ -15,10 +15,11 @@ split=(--val-fraction 0.1667 --split-seed 1)
 teacher_run=runs/methods-teacher-1
 logits=(--teacher-logits "$teacher_run/train-logits.npy" --teacher-rows "$teacher_run/train-logits.npy.rows.txt")
 
-student() {   # student SIZE -> model and training options
+student() {   # student SIZE [LR] -> model and training options
+  local lr=${2:-0.05}
   case "$1" in
-    small) echo "--model 784-30-30-10 --epochs 20 --batch 100 --lr 0.05 --warmup 0.02 --momentum 0.9" ;;
-    paper) echo "--model 784-800-800-10 --epochs 60 --batch 100 --lr 0.05 --warmup 0.02 --momentum 0.9" ;;
+    small) echo "--model 784-30-30-10 --epochs 20 --batch 100 --lr $lr --warmup 0.02 --momentum 0.9" ;;
+    paper) echo "--model 784-800-800-10 --epochs 60 --batch 100 --lr $lr --warmup 0.02 --momentum 0.9" ;;
     *) echo "unknown size '$1' (small, paper)" >&2; exit 2 ;;
   esac
 }
@@ -57,7 +58,7 @@ case "${1:-}" in
     for T in 1 4; do run "m-$size-dist-T$T" distill "${logits[@]}" $(student "$size") --method dist -T "$T" --alpha 0.5 --seed 1; done
     for T in 2 4; do run "m-$size-kdls-T$T" distill "${logits[@]}" $(student "$size") --method kd-ls -T "$T" --alpha 0.1 --seed 1; done
     run "m-$size-logits" distill "${logits[@]}" $(student "$size") --method logits --alpha 0.1 --seed 1
-    run "m-$size-logits-lr0.01" distill "${logits[@]}" $(student "$size") --method logits --alpha 0.1 --lr 0.01 --seed 1
+    run "m-$size-logits-lr0.01" distill "${logits[@]}" $(student "$size" 0.01) --method logits --alpha 0.1 --seed 1
     run "m-$size-alone" train $(student "$size") --seed 1 ;;
   seeds)
     size=$2; method=${3%%:*}; args=${3#*:}
@@ -66,7 +67,7 @@ case "${1:-}" in
       if [[ $method == alone ]]; then
         run "s-$size-alone-$s" train $(student "$size") --seed "$s"
       else
-        run "s-$size-$method-$tag-$s" distill "${logits[@]}" $(student "$size") --method "$method" $args --seed "$s"
+        run "s-$size-$method-$tag${LR:+-lr$LR}-$s" distill "${logits[@]}" $(student "$size" "${LR:-}") --method "$method" $args --seed "$s"
       fi
     done ;;
   table) python3 examples/experiments/methods_table.py ;;

@@ -9,6 +9,11 @@ import re
 import statistics
 
 
+def finished(run):
+    return os.path.isdir(run) and not os.path.exists(run + ".failed") and any(
+        json.loads(line).get("event") == "evaluation" for line in open(os.path.join(run, "metrics.jsonl")))
+
+
 def read(run):
     events = [json.loads(line) for line in open(os.path.join(run, "metrics.jsonl"))]
     evaluation = [e for e in events if e.get("event") == "evaluation"][-1]
@@ -26,8 +31,7 @@ def settings(config):
 
 
 def selection(size):
-    runs = [read(r) for r in sorted(glob.glob("runs/m-%s-*" % size))
-            if os.path.isdir(r) and not os.path.exists(r + ".failed")]
+    runs = [read(r) for r in sorted(glob.glob("runs/m-%s-*" % size)) if finished(r)]
     print("\n### %s student: settings on the validation split (seed 1)\n" % size)
     print("| run | settings | validation errors (of 10,002) | test errors | kept epoch | wall |")
     print("|---|---|---:|---:|---:|---:|")
@@ -42,7 +46,7 @@ def selection(size):
 def seeds(size):
     groups = {}
     for run in sorted(glob.glob("runs/s-%s-*" % size)):
-        if os.path.isdir(run) and not os.path.exists(run + ".failed"):
+        if finished(run):
             key = re.sub(r"-\d+$", "", os.path.basename(run))
             groups.setdefault(key, []).append(read(run))
     print("\n### %s student: chosen settings over seeds (test errors of 10,000)\n" % size)
