@@ -1,0 +1,115 @@
+package org.distill4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.distill4j.train.Classifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code distill4j export} in-process: a model trained on a CSV with string labels, run again in ONNX Runtime. */
+class ExportCliTest {
+    private static final String[] CLASSES = {"ant", "bee", "cow"};
+    private static final int ROWS = 90;
+
+    @TempDir
+    static Path dir;
+
+    private static float[] raw;
+
+    @BeforeAll
+    static void writeData() throws Exception {
+        SplittableRandom random = new SplittableRandom(3);
+        StringBuilder csv = new StringBuilder("height,mass,label\n");
+        raw = new float[ROWS * 2];
+        for (int i = 0; i < ROWS; i++) {
+            int label = i % 3;
+            raw[2 * i] = (float) (30 * label + 3 * random.nextGaussian());
+            raw[2 * i + 1] = (float) (500 - 100 * label + 20 * random.nextGaussian());
+            csv.append(raw[2 * i]).append(',').append(raw[2 * i + 1]).append(',').append(CLASSES[label]).append('\n');
+        }
+        Files.writeString(dir.resolve("train.csv"), csv);
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--backend", "cpu", "--threads", "1"));
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            return new Result(cli.execute(all.toArray(String[]::new)), out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(savedOut);
+        }
+    }
+
+    @Test
+    @DisplayName("export writes a graph that takes raw CSV features and predicts what the model file predicts")
+    void exportedModelPredictsAsTheModelFile() throws Exception {
+        Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
+                "--runs", dir.resolve("runs").toString(), "--name", "m");
+        assertEquals(0, t.code(), t.err());
+        Path model = dir.resolve("runs/m/model.safetensors");
+        Path onnx = dir.resolve("m.onnx");
+        Result e = run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("of classes ant, bee, cow"), e.out());
+
+        OrtEnvironment ort = OrtEnvironment.getEnvironment();
+        try (Classifier classifier = Classifier.load(model);
+             OrtSession session = ort.createSession(onnx.toString());
+             OnnxTensor x = OnnxTensor.createTensor(ort, FloatBuffer.wrap(raw), new long[] {ROWS, 2});
+             OrtSession.Result result = session.run(Map.of("features", x))) {
+            float[][] logits = (float[][]) result.get(0).getValue();
+            int[] expected = classifier.predictBatch(raw, ROWS);
+            for (int r = 0; r < ROWS; r++) {
+                assertEquals(expected[r], argmax(logits[r]), "row " + r);
+            }
+            assertEquals("[\"ant\",\"bee\",\"cow\"]", session.getMetadata().getCustomMetadata().get("distill4j.classes"));
+        }
+    }
+
+    @Test
+    @DisplayName("export of a file that is not a model names the file")
+    void notAModel() throws Exception {
+        Path bogus = dir.resolve("bogus.safetensors");
+        Files.writeString(bogus, "not a model");
+        Result e = run("export", "--model", bogus.toString(), "--onnx", dir.resolve("x.onnx").toString());
+        assertEquals(1, e.code());
+        assertTrue(e.err().startsWith("error: " + bogus), e.err());
+        assertTrue(Files.notExists(dir.resolve("x.onnx")));
+    }
+
+    private static int argmax(float[] row) {
+        int best = 0;
+        for (int c = 1; c < row.length; c++) {
+            best = row[c] > row[best] ? c : best;
+        }
+        return best;
+    }
+}
