@@ -27,6 +27,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EvalCommand.requireFile(model);
+        requireExportModule();
         Path folder = onnx.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
             throw new NoSuchFileException(String.valueOf(folder), null, "the folder of --onnx " + onnx + " does not exist");
@@ -40,5 +41,15 @@ final class ExportCommand implements Callable<Integer> {
                             : " of classes " + String.join(", ", saved.schema().classNames()));
         }
         return 0;
+    }
+
+    /** The export module is beside the shaded jar, not in it; a launcher that left it out gets a sentence, not a trace. */
+    private static void requireExportModule() {
+        try {
+            Class.forName("org.distill4j.onnx.OnnxExporter", false, ExportCommand.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("export needs distill4j-export-onnx and protobuf-java on the class path"
+                    + " (./distill4j adds examples/cli/target/onnx/*)");
+        }
     }
 }

@@ -25,8 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code distill4j export} in-process: a model trained on a CSV with string labels, run again in ONNX Runtime. */
-class ExportCliTest {
+/**
+ * {@code distill4j export} and ONNX teachers in-process: a model trained on a CSV with string labels, run again in ONNX
+ * Runtime, and distilled from as an ONNX file.
+ */
+class OnnxCliTest {
     private static final String[] CLASSES = {"ant", "bee", "cow"};
     private static final int ROWS = 90;
 
@@ -103,6 +106,56 @@ class ExportCliTest {
         assertEquals(1, e.code());
         assertTrue(e.err().startsWith("error: " + bogus), e.err());
         assertTrue(Files.notExists(dir.resolve("x.onnx")));
+    }
+
+    @Test
+    @DisplayName("distill --teacher model.onnx trains the same student as the model file it was exported from")
+    void onnxTeacherDistillsAsItsModelFile() throws Exception {
+        String train = dir.resolve("train.csv").toString();
+        String runs = dir.resolve("runs").toString();
+        assertEquals(0, run("train", "--train", train, "--hidden", "8", "--epochs", "3", "--batch", "16", "--runs", runs,
+                "--name", "teacher").code());
+        Path model = dir.resolve("runs/teacher/model.safetensors");
+        Path onnx = dir.resolve("teacher.onnx");
+        assertEquals(0, run("export", "--model", model.toString(), "--onnx", onnx.toString()).code());
+
+        String[] common = {"distill", "--train", train, "--test", train, "--hidden", "4", "--epochs", "2", "--batch", "16",
+                "--runs", runs};
+        Result fromFile = run(concat(common, "--teacher", model.toString(), "--name", "file"));
+        Result fromOnnx = run(concat(common, "--teacher", onnx.toString(), "--name", "onnx"));
+        assertEquals(0, fromOnnx.code(), fromOnnx.err());
+        assertTrue(fromOnnx.out().contains("ONNX input 'features' [N, 2] float32, output 'logits' read as logits"), fromOnnx.out());
+        assertEquals(testErrors(fromFile.out()), testErrors(fromOnnx.out()));
+    }
+
+    @Test
+    @DisplayName("an ONNX teacher that does not parse, or does not fit the data, is refused naming the file before a run folder is made")
+    void badOnnxTeachers() throws Exception {
+        Path broken = dir.resolve("broken.onnx");
+        Files.writeString(broken, "garbage");
+        String runs = dir.resolve("bad-runs").toString();
+        Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(), "--hidden", "4",
+                "--epochs", "1", "--runs", runs, "--name", "bad");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), r.err());
+        assertTrue(Files.notExists(Path.of(runs, "bad")));
+
+        Result online = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(),
+                "--online-teacher", "--runs", runs);
+        assertEquals(2, online.code());
+        assertTrue(online.err().contains("--online-teacher needs distill4j model files"), online.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static String testErrors(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test errors: (\\d+) of (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group();
     }
 
     private static int argmax(float[] row) {
