@@ -162,6 +162,36 @@ class OnnxTeacherTest {
         assertEquals("teacher " + file + " has no output 'logits'; its outputs: [scores]", e.getMessage());
     }
 
+    @Test
+    void aModelThatPyTorchExportedIsATeacher() throws Exception {
+        Path file = dir.resolve("torch-image-softmax.onnx");
+        try (var in = OnnxTeacherTest.class.getResourceAsStream("torch-image-softmax.onnx")) {
+            Files.copy(in, file);
+        }
+        Dataset raw = data(9, 4, 9);
+        TeacherSource.Aligned a = new TeacherSource.Models(List.of(file), TeacherLogits.Combine.PROBABILITIES, 0)
+                .logits(backend, TeacherSource.Transfer.whole(raw), 1f);
+        assertTrue(a.report().contains("input 'image' [N, 1, 2, 2] float32, output 'probabilities' read as probabilities"),
+                a.report());
+        float[] got = a.logits().toArray();
+        float[] x = new float[4];
+        for (int r = 0; r < 9; r++) {
+            raw.features(r, x);
+            double[] z = new double[3];
+            for (int i = 0; i < 3; i++) {
+                z[i] = new double[] {0.1, -0.2, 0.3}[i];
+                for (int j = 0; j < 4; j++) {
+                    z[i] += 0.1 * (i + 1) * (j - 1.5) * x[j];
+                }
+            }
+            double max = Math.max(z[0], Math.max(z[1], z[2]));
+            double logSum = Math.log(Math.exp(z[0] - max) + Math.exp(z[1] - max) + Math.exp(z[2] - max));
+            for (int c = 0; c < 3; c++) {
+                assertEquals(z[c] - max - logSum, got[r * 3 + c], 1e-4, "row " + r + ", class " + c);
+            }
+        }
+    }
+
     private static float[] logits(TeacherSource source, TeacherSource.Transfer transfer) throws Exception {
         return source.logits(backend, transfer, 1f).logits().toArray();
     }
