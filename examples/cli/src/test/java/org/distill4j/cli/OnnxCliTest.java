@@ -126,6 +126,11 @@ class OnnxCliTest {
         assertEquals(0, fromOnnx.code(), fromOnnx.err());
         assertTrue(fromOnnx.out().contains("ONNX input 'features' [N, 2] float32, output 'logits' read as logits"), fromOnnx.out());
         assertEquals(testErrors(fromFile.out()), testErrors(fromOnnx.out()));
+
+        Result sweep = run("sweep", "--train", train, "--test", train, "--teacher", onnx.toString(), "--temperatures", "2",
+                "--hidden", "4", "--epochs", "1", "--batch", "16", "--runs", runs, "--name", "sweep");
+        assertEquals(0, sweep.code(), sweep.err());
+        assertTrue(sweep.out().contains("teacher " + onnx + ": ONNX input"), sweep.out());
     }
 
     @Test
