@@ -3,7 +3,8 @@
 # (default .bundle/ at the repository root, which git ignores) with what run-gpu.sh needs on a GPU
 # machine that has no Java and no network:
 #   jre.tgz, junit-console.jar, unpack.sh   from ../shared/gpu/make-bundle (JUnit console 1.14.1)
-#   lib/distill4j.jar                        the CLI's shaded jar (core, backends, JCuda, ...), without
+#   lib/distill4j.jar                        the CLI's shaded jar (core, backends, JCuda, ...; not the ONNX modules,
+#                                            which sit in examples/cli/target/onnx/ and stay out), without
 #                                            JCuda's nvPTXCompiler natives, which the backend never uses
 #   lib/distill4j-core-tests.jar             the conformance and engine suites
 #   lib/distill4j-backend-cuda-tests.jar     the CUDA test classes

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.DataFiles;
 import org.distill4j.data.Dataset;
@@ -73,15 +74,26 @@ public sealed interface TeacherSource {
      * ensemble combined by {@code combine}; {@code shifts > 0} averages each teacher's soft targets over shifted
      * copies of each image ({@link TeacherLogits#computeShiftAveraged}).
      */
-    record Models(List<Path> files, TeacherLogits.Combine combine, int shifts) implements TeacherSource {
+    record Models(List<Path> files, TeacherLogits.Combine combine, int shifts, Map<String, String> readerOptions)
+            implements TeacherSource {
         public Models {
             files = List.copyOf(files);
+            readerOptions = Map.copyOf(readerOptions);
             if (files.isEmpty()) {
                 throw new IllegalArgumentException("a teacher needs at least one model file");
             }
             if (shifts < 0) {
                 throw new IllegalArgumentException("teacher shifts must be >= 0, found " + shifts);
             }
+            if (shifts > 0 && files.stream().anyMatch(TeacherModels::isForeign)) {
+                throw new IllegalArgumentException("teacher shifts need distill4j model files, which can be shifted inside;"
+                        + " " + files.stream().filter(TeacherModels::isForeign).findFirst().orElseThrow() + " is not one");
+            }
+        }
+
+        /** Model files of distill4j only, or readable by a {@link TeacherModelReader} with its default options. */
+        public Models(List<Path> files, TeacherLogits.Combine combine, int shifts) {
+            this(files, combine, shifts, Map.of());
         }
 
         @Override
@@ -90,6 +102,10 @@ public sealed interface TeacherSource {
             List<TeacherLogits> members = new ArrayList<>();
             StringBuilder report = new StringBuilder();
             for (Path file : files) {
+                if (TeacherModels.isForeign(file)) {
+                    members.add(foreign(file, raw, report));
+                    continue;
+                }
                 try (ModelFile.Saved teacher = ModelFile.read(backend, file)) {
                     checkInputs(teacher.schema(), raw, file);
                     Dataset inputs = teacher.schema().preprocessing().apply(raw);
@@ -107,6 +123,16 @@ public sealed interface TeacherSource {
             int[] all = new int[raw.size()];
             Arrays.setAll(all, i -> i);
             return new Aligned(logits, all, report.toString().stripTrailing());
+        }
+
+        private TeacherLogits foreign(Path file, Dataset raw, StringBuilder report) throws IOException {
+            long start = System.nanoTime();
+            try (TeacherModel model = TeacherModels.open(file, readerOptions)) {
+                ProbabilityLogits.Converted c = TeacherModels.logits(model, file, raw);
+                report.append(String.format("teacher %s: %s; %s, in %.1f s%n", file, model.describe(), c.report(),
+                        (System.nanoTime() - start) / 1e9));
+                return TeacherLogits.of(c.logits(), c.rows(), c.classes());
+            }
         }
 
         private static void checkInputs(ModelSchema schema, Dataset data, Path file) {
@@ -141,69 +167,15 @@ public sealed interface TeacherSource {
      */
     record ImportedProbabilities(Path file, Path rowIds) implements TeacherSource {
         /** The smallest probability used: zeros become this before the logarithm (and the row is renormalised). */
-        public static final float FLOOR = 1e-6f;
+        public static final float FLOOR = ProbabilityLogits.FLOOR;
         /** How far a row's sum may be from 1 before it is reported as renormalised. */
-        public static final double SUM_TOLERANCE = 1e-3;
+        public static final double SUM_TOLERANCE = ProbabilityLogits.SUM_TOLERANCE;
 
         @Override
         public Aligned logits(Backend backend, Transfer transfer, float temperature) throws IOException {
             NpyArray a = readMatrix(file, "teacher probabilities", transfer);
-            int rows = a.rows();
-            int classes = a.cols();
-            float[] p = a.data();
-            float[] logits = new float[p.length];
-            int renormalised = 0;
-            int withZeros = 0;
-            double worst = 0;
-            int worstRow = -1;
-            for (int r = 0; r < rows; r++) {
-                double sum = 0;
-                boolean zero = false;
-                for (int c = 0; c < classes; c++) {
-                    float v = p[r * classes + c];
-                    if (!Float.isFinite(v) || v < 0) {
-                        throw new DataFormatException(file, "row " + r + ", column " + c + ": probability " + v
-                                + ", expected a finite value >= 0");
-                    }
-                    sum += v;
-                }
-                if (sum <= 0) {
-                    throw new DataFormatException(file, "row " + r + ": every probability is 0");
-                }
-                if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-                    renormalised++;
-                    if (Math.abs(sum - 1) > worst) {
-                        worst = Math.abs(sum - 1);
-                        worstRow = r;
-                    }
-                }
-                double floored = 0;
-                for (int c = 0; c < classes; c++) {
-                    double q = p[r * classes + c] / sum;
-                    if (q < FLOOR) {
-                        zero = true;
-                        q = FLOOR;
-                    }
-                    floored += q;
-                    logits[r * classes + c] = (float) q;
-                }
-                for (int c = 0; c < classes; c++) {
-                    logits[r * classes + c] = (float) Math.log(logits[r * classes + c] / floored);
-                }
-                if (zero) {
-                    withZeros++;
-                }
-            }
-            StringBuilder report = new StringBuilder("teacher probabilities " + file + ": " + rows + " rows");
-            if (renormalised > 0) {
-                report.append(String.format("; %d rows did not sum to 1 and were renormalised (furthest: row %d, off by %.3g)",
-                        renormalised, worstRow, worst));
-            }
-            if (withZeros > 0) {
-                report.append("; ").append(withZeros).append(" rows had probabilities below ").append(FLOOR)
-                        .append(", raised to it before the logarithm (at high temperatures they weigh more than they did)");
-            }
-            return align(file, rowIds, a, logits, transfer, report.toString());
+            ProbabilityLogits.Converted c = ProbabilityLogits.convert(file, a.data(), a.rows(), a.cols());
+            return align(file, rowIds, a, c.logits(), transfer, "teacher probabilities " + file + ": " + c.report());
         }
     }
 

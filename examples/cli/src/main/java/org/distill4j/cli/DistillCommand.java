@@ -107,6 +107,10 @@ final class DistillCommand implements Callable<Integer> {
             throw new UsageException("--online-teacher runs --teacher model files on each batch; it cannot take imported logits or"
                     + " probabilities, --teacher-shifts or --save-teacher-logits");
         }
+        if ((onlineTeacher || hint != null) && teacher.anyForeign()) {
+            throw new UsageException((onlineTeacher ? "--online-teacher" : "--hint") + " needs distill4j model files as --teacher;"
+                    + " ONNX teachers give logits computed once over the transfer set");
+        }
         int[] hintLayers = hint == null ? null : parseHint(hint);
         if (hint != null && teacher.kind.models.size() != 1) {
             throw new UsageException("--hint needs exactly one --teacher model file, whose hidden layer it matches");

@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "distill4j", mixinStandardHelpOptions = true, version = "distill4j 0.1.0-SNAPSHOT",
         description = "Train teachers, distill students and run them, on the CPU, CUDA or OpenCL.",
         subcommands = {BackendsCommand.class, FetchCommand.class, TrainCommand.class, DistillCommand.class, EvalCommand.class,
-                PredictCommand.class, DemoCommand.class, SweepCommand.class, SoftenCommand.class, CommandLine.HelpCommand.class})
+                PredictCommand.class, DemoCommand.class, SweepCommand.class, SoftenCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -4,8 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.distill4j.distill.TeacherLogits;
+import org.distill4j.distill.TeacherModels;
 import org.distill4j.distill.TeacherSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -44,6 +47,38 @@ final class TeacherOptions {
                     + " the student still sees the images unshifted (default: ${DEFAULT-VALUE}, plain logits).")
     int shifts;
 
+    @Option(names = "--onnx-input", description = "The input of an ONNX teacher with several.")
+    String onnxInput;
+
+    @Option(names = "--onnx-output", description = "The output of an ONNX teacher to use (default: its first).")
+    String onnxOutput;
+
+    @Option(names = "--onnx-output-kind", defaultValue = "auto", description = "What an ONNX teacher's output holds: logits,"
+            + " probabilities (turned into logits log(p), zeros raised to 1e-6), or auto: probabilities when the output's name"
+            + " says prob or softmax (default: ${DEFAULT-VALUE}).")
+    String onnxOutputKind;
+
+    /** The options of ONNX teachers, for their reader. */
+    private Map<String, String> readerOptions() {
+        if (!List.of("auto", "logits", "probabilities").contains(onnxOutputKind)) {
+            throw new UsageException("--onnx-output-kind must be logits, probabilities or auto, found " + onnxOutputKind);
+        }
+        Map<String, String> options = new HashMap<>();
+        options.put("output-kind", onnxOutputKind);
+        if (onnxInput != null) {
+            options.put("input", onnxInput);
+        }
+        if (onnxOutput != null) {
+            options.put("output", onnxOutput);
+        }
+        return options;
+    }
+
+    /** Whether a --teacher file is a model of another format (ONNX), run outside distill4j. */
+    boolean anyForeign() {
+        return kind.models.stream().anyMatch(TeacherModels::isForeign);
+    }
+
     /** Checks the options and that the files exist, before any data are read. */
     TeacherSource source() throws NoSuchFileException {
         if (shifts < 0) {
@@ -63,7 +98,10 @@ final class TeacherOptions {
             EvalCommand.requireFile(rows);
         }
         if (models) {
-            return new TeacherSource.Models(kind.models, combine, shifts);
+            if (shifts > 0 && anyForeign()) {
+                throw new UsageException("--teacher-shifts needs distill4j model files; ONNX teachers are run as they are");
+            }
+            return new TeacherSource.Models(kind.models, combine, shifts, readerOptions());
         }
         return kind.logits != null ? new TeacherSource.ImportedLogits(kind.logits, rows)
                 : new TeacherSource.ImportedProbabilities(kind.probabilities, rows);

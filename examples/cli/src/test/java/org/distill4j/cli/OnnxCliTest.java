@@ -1,0 +1,173 @@
+package org.distill4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.distill4j.train.Classifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code distill4j export} and ONNX teachers in-process: a model trained on a CSV with string labels, run again in ONNX
+ * Runtime, and distilled from as an ONNX file.
+ */
+class OnnxCliTest {
+    private static final String[] CLASSES = {"ant", "bee", "cow"};
+    private static final int ROWS = 90;
+
+    @TempDir
+    static Path dir;
+
+    private static float[] raw;
+
+    @BeforeAll
+    static void writeData() throws Exception {
+        SplittableRandom random = new SplittableRandom(3);
+        StringBuilder csv = new StringBuilder("height,mass,label\n");
+        raw = new float[ROWS * 2];
+        for (int i = 0; i < ROWS; i++) {
+            int label = i % 3;
+            raw[2 * i] = (float) (30 * label + 3 * random.nextGaussian());
+            raw[2 * i + 1] = (float) (500 - 100 * label + 20 * random.nextGaussian());
+            csv.append(raw[2 * i]).append(',').append(raw[2 * i + 1]).append(',').append(CLASSES[label]).append('\n');
+        }
+        Files.writeString(dir.resolve("train.csv"), csv);
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--backend", "cpu", "--threads", "1"));
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            return new Result(cli.execute(all.toArray(String[]::new)), out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(savedOut);
+        }
+    }
+
+    @Test
+    @DisplayName("export writes a graph that takes raw CSV features and predicts what the model file predicts")
+    void exportedModelPredictsAsTheModelFile() throws Exception {
+        Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
+                "--runs", dir.resolve("runs").toString(), "--name", "m");
+        assertEquals(0, t.code(), t.err());
+        Path model = dir.resolve("runs/m/model.safetensors");
+        Path onnx = dir.resolve("m.onnx");
+        Result e = run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("of classes ant, bee, cow"), e.out());
+
+        OrtEnvironment ort = OrtEnvironment.getEnvironment();
+        try (Classifier classifier = Classifier.load(model);
+             OrtSession session = ort.createSession(onnx.toString());
+             OnnxTensor x = OnnxTensor.createTensor(ort, FloatBuffer.wrap(raw), new long[] {ROWS, 2});
+             OrtSession.Result result = session.run(Map.of("features", x))) {
+            float[][] logits = (float[][]) result.get(0).getValue();
+            int[] expected = classifier.predictBatch(raw, ROWS);
+            for (int r = 0; r < ROWS; r++) {
+                assertEquals(expected[r], argmax(logits[r]), "row " + r);
+            }
+            assertEquals("[\"ant\",\"bee\",\"cow\"]", session.getMetadata().getCustomMetadata().get("distill4j.classes"));
+        }
+    }
+
+    @Test
+    @DisplayName("export of a file that is not a model names the file")
+    void notAModel() throws Exception {
+        Path bogus = dir.resolve("bogus.safetensors");
+        Files.writeString(bogus, "not a model");
+        Result e = run("export", "--model", bogus.toString(), "--onnx", dir.resolve("x.onnx").toString());
+        assertEquals(1, e.code());
+        assertTrue(e.err().startsWith("error: " + bogus), e.err());
+        assertTrue(Files.notExists(dir.resolve("x.onnx")));
+    }
+
+    @Test
+    @DisplayName("distill --teacher model.onnx trains the same student as the model file it was exported from")
+    void onnxTeacherDistillsAsItsModelFile() throws Exception {
+        String train = dir.resolve("train.csv").toString();
+        String runs = dir.resolve("runs").toString();
+        assertEquals(0, run("train", "--train", train, "--hidden", "8", "--epochs", "3", "--batch", "16", "--runs", runs,
+                "--name", "teacher").code());
+        Path model = dir.resolve("runs/teacher/model.safetensors");
+        Path onnx = dir.resolve("teacher.onnx");
+        assertEquals(0, run("export", "--model", model.toString(), "--onnx", onnx.toString()).code());
+
+        String[] common = {"distill", "--train", train, "--test", train, "--hidden", "4", "--epochs", "2", "--batch", "16",
+                "--runs", runs};
+        Result fromFile = run(concat(common, "--teacher", model.toString(), "--name", "file"));
+        Result fromOnnx = run(concat(common, "--teacher", onnx.toString(), "--name", "onnx"));
+        assertEquals(0, fromOnnx.code(), fromOnnx.err());
+        assertTrue(fromOnnx.out().contains("ONNX input 'features' [N, 2] float32, output 'logits' read as logits"), fromOnnx.out());
+        assertEquals(testErrors(fromFile.out()), testErrors(fromOnnx.out()));
+
+        Result sweep = run("sweep", "--train", train, "--test", train, "--teacher", onnx.toString(), "--temperatures", "2",
+                "--hidden", "4", "--epochs", "1", "--batch", "16", "--runs", runs, "--name", "sweep");
+        assertEquals(0, sweep.code(), sweep.err());
+        assertTrue(sweep.out().contains("teacher " + onnx + ": ONNX input"), sweep.out());
+    }
+
+    @Test
+    @DisplayName("an ONNX teacher that does not parse, or does not fit the data, is refused naming the file before a run folder is made")
+    void badOnnxTeachers() throws Exception {
+        Path broken = dir.resolve("broken.onnx");
+        Files.writeString(broken, "garbage");
+        String runs = dir.resolve("bad-runs").toString();
+        Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(), "--hidden", "4",
+                "--epochs", "1", "--runs", runs, "--name", "bad");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), r.err());
+        assertTrue(Files.notExists(Path.of(runs, "bad")));
+
+        Result online = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(),
+                "--online-teacher", "--runs", runs);
+        assertEquals(2, online.code());
+        assertTrue(online.err().contains("--online-teacher needs distill4j model files"), online.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static String testErrors(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test errors: (\\d+) of (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group();
+    }
+
+    private static int argmax(float[] row) {
+        int best = 0;
+        for (int c = 1; c < row.length; c++) {
+            best = row[c] > row[best] ? c : best;
+        }
+        return best;
+    }
+}
