@@ -24,10 +24,12 @@ def read(run):
 
 
 def settings(config):
+    lr = "lr=%g" % config["training"]["learningRate"]
     if config.get("command") != "distill":
-        return "hard labels only"
-    parts = [config.get("softTerm", config.get("method")), "T=%g" % config["temperature"], "alpha=%g" % config["alpha"]]
-    return ", ".join(parts)
+        return "hard labels only, " + lr
+    term = config.get("softTerm", config.get("method"))
+    parts = [term] + ([] if term.startswith("MatchLogits") else ["T=%g" % config["temperature"]])
+    return ", ".join(parts + ["alpha=%g" % config["alpha"], lr])
 
 
 def selection(size):
