@@ -124,9 +124,8 @@ public final class DistillationObjective implements Objective {
     @Override
     public void checkCompatible(Sequential model, Dataset data) {
         teacher.checkFits(data, model.outputSize());
-        if (config.softTerm() instanceof SoftTerm.Dkd && model.outputSize() < 3) {
-            throw new IllegalArgumentException("DKD needs at least 3 classes: with " + model.outputSize()
-                    + " the non-target distribution has one class and NCKD is always zero; use --method kd");
+        if (config.softTerm() instanceof SoftTerm.Dkd) {
+            HostSoftTerms.requireDkdClasses(model.outputSize());
         }
     }
 

@@ -80,10 +80,7 @@ final class HostSoftTerms {
      */
     static Value dkd(SoftTerm.Dkd w, double[] student, double[] teacher, int[] targets, int rows, int classes,
                      double t, double[] grad) {
-        if (classes < 3) {
-            throw new IllegalArgumentException("DKD needs at least 3 classes: with " + classes
-                    + " the non-target distribution has one class and NCKD is always zero; use --method kd");
-        }
+        requireDkdClasses(classes);
         double[] p = new double[classes];
         double[] q = new double[classes];
         double tckd = 0;
@@ -120,6 +117,14 @@ final class HostSoftTerms {
         tckd *= scale;
         nckd *= scale;
         return new Value(w.targetWeight() * tckd + w.nonTargetWeight() * nckd, tckd, nckd);
+    }
+
+    /** Throws unless DKD can split {@code classes} into a target and at least two others. */
+    static void requireDkdClasses(int classes) {
+        if (classes < 3) {
+            throw new IllegalArgumentException("DKD needs at least 3 classes: with " + classes
+                    + " the non-target distribution has one class and NCKD is always zero; use --method kd");
+        }
     }
 
     /** DIST's relations of {@code y = softmax(z/T)}: one Pearson correlation per row (inter) and per column (intra). */
