@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract class Backend implements AutoCloseable {
     private final AtomicInteger liveTensors = new AtomicInteger();
+    private volatile ImageOps images;
 
     /** The provider name this backend was made by, e.g. {@code cpu}. */
     public abstract String name();
@@ -75,6 +76,16 @@ public abstract class Backend implements AutoCloseable {
 
     /** Allocates device memory for a tensor of a valid shape. */
     protected abstract Tensor allocate(int[] shape);
+
+    /** The convolution, pooling and batch-norm ops of this backend; the default runs them as {@link ImageOps} does. */
+    public ImageOps images() {
+        ImageOps ops = images;
+        if (ops == null) {
+            ops = new ImageOps(this);
+            images = ops;
+        }
+        return ops;
+    }
 
     /** Waits until every op issued so far has finished; a no-op on synchronous backends. */
     public void synchronize() {
@@ -388,7 +399,7 @@ public abstract class Backend implements AutoCloseable {
 
     // ------------------------------------------------------------------ checks
 
-    private void check(Tensor... tensors) {
+    final void check(Tensor... tensors) {
         for (Tensor t : tensors) {
             if (t == null) {
                 throw new NullPointerException("tensor argument is null");
@@ -401,7 +412,7 @@ public abstract class Backend implements AutoCloseable {
         }
     }
 
-    private static void sameSize(String op, Tensor... tensors) {
+    static void sameSize(String op, Tensor... tensors) {
         for (Tensor t : tensors) {
             if (t.size() != tensors[0].size()) {
                 throw shapes(op, "all tensors need the same number of elements", tensors);
@@ -421,7 +432,7 @@ public abstract class Backend implements AutoCloseable {
         }
     }
 
-    private static void distinct(String op, Tensor out, Tensor... inputs) {
+    static void distinct(String op, Tensor out, Tensor... inputs) {
         for (Tensor in : inputs) {
             if (in == out) {
                 throw new IllegalArgumentException(op + ": output " + out + " must not be the same tensor as an input");
@@ -441,7 +452,7 @@ public abstract class Backend implements AutoCloseable {
         }
     }
 
-    private static IllegalArgumentException shapes(String op, String rule, Tensor... tensors) {
+    static IllegalArgumentException shapes(String op, String rule, Tensor... tensors) {
         StringBuilder sb = new StringBuilder(op).append(": shape mismatch, ").append(rule).append("; found");
         for (Tensor t : tensors) {
             sb.append(' ').append(t.shapeString());

@@ -1,7 +1,7 @@
 package org.distill4j.distill;
 
-import org.distill4j.nn.Layer;
-import org.distill4j.nn.Linear;
+import java.util.Optional;
+import org.distill4j.nn.Parameter;
 import org.distill4j.nn.Sequential;
 
 /**
@@ -15,24 +15,30 @@ public final class BiasAdjustment {
 
     /** Adds {@code delta} to the output bias of each class in {@code classes}. */
     public static void add(Sequential model, float delta, int... classes) {
-        Linear out = outputLayer(model);
-        float[] bias = out.bias().value().toArray();
+        Parameter out = outputBias(model);
+        float[] bias = out.value().toArray();
         for (int c : classes) {
             if (c < 0 || c >= bias.length) {
                 throw new IllegalArgumentException("class " + c + " is outside the model's " + bias.length + " outputs");
             }
             bias[c] += delta;
         }
-        out.bias().value().copyFrom(bias);
+        out.value().copyFrom(bias);
     }
 
-    private static Linear outputLayer(Sequential model) {
+    /** The bias of the last layer that has one; it must have one element per class. */
+    private static Parameter outputBias(Sequential model) {
         for (int i = model.layers().size() - 1; i >= 0; i--) {
-            Layer l = model.layers().get(i);
-            if (l instanceof Linear linear) {
-                return linear;
+            Optional<Parameter> bias = model.layers().get(i).outputBias();
+            if (bias.isPresent()) {
+                if (bias.get().value().size() != model.outputSize()) {
+                    throw new IllegalArgumentException("the last biased layer (" + model.layers().get(i).type() + ") has "
+                            + bias.get().value().size() + " biases, not one per each of the model's " + model.outputSize()
+                            + " classes");
+                }
+                return bias.get();
             }
         }
-        throw new IllegalArgumentException("model has no linear output layer");
+        throw new IllegalArgumentException("model has no output layer with a bias");
     }
 }

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.distill4j.backend.Backend;
+import org.distill4j.backend.Tensor;
 import org.distill4j.nn.LayerRegistry;
-import org.distill4j.nn.Parameter;
 import org.distill4j.nn.Sequential;
 
 /**
- * A model on disk: a safetensors file whose tensors are the parameters (by name, little-endian
+ * A model on disk: a safetensors file whose tensors are the parameters and buffers (by name, little-endian
  * float32) and whose {@code __metadata__} holds {@code format = distill4j.sequential},
  * {@code format_version} and the {@code architecture} as JSON, plus any extra strings given.
  * Any reader of the safetensors specification can read the weights.
@@ -61,8 +61,8 @@ public final class ModelFile {
         metadata.put("format_version", FORMAT_VERSION);
         metadata.put("architecture", model.architecture().toString());
         List<NamedTensor> tensors = new ArrayList<>();
-        for (Parameter p : model.parameters()) {
-            tensors.add(new NamedTensor(p.name(), p.value().shape(), p.value().toArray()));
+        for (Map.Entry<String, Tensor> e : model.state().entrySet()) {
+            tensors.add(new NamedTensor(e.getKey(), e.getValue().shape(), e.getValue().toArray()));
         }
         SchemaCodec.write(schema, metadata, tensors);
         Safetensors.write(file, metadata, tensors);
@@ -129,32 +129,24 @@ public final class ModelFile {
     }
 
     /**
-     * Checks each built-in linear layer's sizes against the shapes of its tensors in the file before anything is
+     * Checks the tensors every built-in layer declares in its config (a linear layer's sizes, a convolution's
+     * channels and kernel, a batch norm's channels) against the shapes of the tensors in the file before anything is
      * allocated, so an architecture that claims a huge layer fails here rather than with an OutOfMemoryError.
      * Malformed entries are left to {@link Sequential#fromArchitecture} to report.
      */
-    private static void checkLinearShapes(JsonObject arch, SafetensorsFile sf, LayerRegistry registry) throws DataFormatException {
+    private static void checkDeclaredShapes(JsonObject arch, SafetensorsFile sf, LayerRegistry registry) throws DataFormatException {
         JsonElement layers = arch.get("layers");
         if (layers == null || !layers.isJsonArray()) {
             return;
         }
-        JsonArray list = layers.getAsJsonArray();
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof JsonObject layer) || !(layer.get("type") instanceof JsonPrimitive type)
-                    || !type.isString() || !registry.isBuiltInLinear(type.getAsString())
-                    || !(layer.get("config") instanceof JsonObject config)) {
-                continue;
-            }
-            int in;
-            int out;
-            try {
-                in = LayerRegistry.intField(config, "in");
-                out = LayerRegistry.intField(config, "out");
-            } catch (IllegalArgumentException e) {
-                throw new DataFormatException(sf.source(), "__metadata__.architecture layer " + i + ": " + e.getMessage());
-            }
-            sf.tensor("layers." + i + ".weight", in, out);
-            sf.tensor("layers." + i + ".bias", out);
+        Map<String, int[]> declared;
+        try {
+            declared = registry.declaredTensors(layers.getAsJsonArray(), "layers");
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(sf.source(), "__metadata__.architecture " + e.getMessage());
+        }
+        for (Map.Entry<String, int[]> e : declared.entrySet()) {
+            sf.tensor(e.getKey(), e.getValue());
         }
     }
 
@@ -168,7 +160,7 @@ public final class ModelFile {
         } catch (JsonParseException | IllegalStateException e) {
             throw new DataFormatException(source, "__metadata__.architecture is not a JSON object: " + e.getMessage());
         }
-        checkLinearShapes(arch, sf, registry);
+        checkDeclaredShapes(arch, sf, registry);
         Sequential model;
         try {
             model = Sequential.fromArchitecture(backend, arch, registry);
@@ -177,10 +169,10 @@ public final class ModelFile {
         }
         try {
             Set<String> expected = new HashSet<>();
-            for (Parameter p : model.parameters()) {
-                expected.add(p.name());
-                NamedTensor t = sf.tensor(p.name(), p.value().shape());
-                p.value().copyFrom(t.data());
+            for (Map.Entry<String, Tensor> e : model.state().entrySet()) {
+                expected.add(e.getKey());
+                NamedTensor t = sf.tensor(e.getKey(), e.getValue().shape());
+                e.getValue().copyFrom(t.data());
             }
             for (String name : sf.tensors().keySet()) {
                 if (!expected.contains(name) && !SchemaCodec.isSchemaTensor(name)) {

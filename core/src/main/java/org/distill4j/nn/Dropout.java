@@ -29,8 +29,8 @@ public final class Dropout implements Layer {
     }
 
     @Override
-    public int outputSize(int inputSize) {
-        return inputSize;
+    public Shape outputShape(Shape input) {
+        return input;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.distill4j.nn;
 
 import com.google.gson.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import org.distill4j.backend.Tensor;
 
 /**
@@ -15,13 +16,23 @@ public interface Layer extends AutoCloseable {
     /** The name saved in model files, e.g. {@code linear}. */
     String type();
 
-    /** The feature count this layer produces for {@code inputSize} input features. */
-    int outputSize(int inputSize);
+    /** The shape of this layer's output for {@code input}; throws naming both when the layer cannot take it. */
+    Shape outputShape(Shape input);
 
     /** Trainable parameters, in a stable order; empty for parameter-free layers. */
     List<Parameter> parameters();
 
-    /** Computes the output for a batch {@code [N, in]}; saves what backward needs on {@code pass}. */
+    /** Saved but untrained state (batch norm's running statistics), in a stable order; most layers have none. */
+    default List<Buffer> buffers() {
+        return List.of();
+    }
+
+    /** The per-output bias that {@code BiasAdjustment} shifts, when this layer has one. */
+    default Optional<Parameter> outputBias() {
+        return Optional.empty();
+    }
+
+    /** Computes the output for a batch (one example per row); saves what backward needs on {@code pass}. */
     Tensor forward(Tensor input, Pass pass);
 
     /**
@@ -41,6 +52,9 @@ public interface Layer extends AutoCloseable {
     default void close() {
         for (Parameter p : parameters()) {
             p.close();
+        }
+        for (Buffer b : buffers()) {
+            b.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package org.distill4j.nn;
 
 import com.google.gson.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Tensor;
@@ -91,11 +92,17 @@ public final class Linear implements Layer {
     }
 
     @Override
-    public int outputSize(int inputSize) {
-        if (inputSize != in) {
-            throw new IllegalArgumentException("linear layer " + weight.name() + " expects " + in + " inputs, found " + inputSize);
+    public Shape outputShape(Shape input) {
+        if (input.size() != in) {
+            throw new IllegalArgumentException("linear layer " + weight.name() + " expects " + in + " inputs, found " + input
+                    + (input.isFlat() ? "" : " = " + input.size()));
         }
-        return out;
+        return Shape.flat(out);
+    }
+
+    @Override
+    public Optional<Parameter> outputBias() {
+        return Optional.of(bias);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.distill4j.backend.Backend;
  * @param hiddenDropout dropout probability after each hidden ReLU (0 = none)
  * @param maxNorm       max L2 norm of each unit's incoming weights (0 = none)
  */
-public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, float maxNorm) {
+public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, float maxNorm) implements ModelSpec {
     public MlpSpec {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("an MLP spec needs at least an input and an output size");
@@ -62,6 +62,19 @@ public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, floa
         return sizes[0];
     }
 
+    @Override
+    public Shape inputShape() {
+        return Shape.flat(sizes[0]);
+    }
+
+    /** The widths, and the dropout and max-norm when set, e.g. {@code 784-1200-1200-10 dropout 0.2/0.5 max-norm 3.5}. */
+    @Override
+    public String describe() {
+        return widths() + (inputDropout > 0f || hiddenDropout > 0f ? " dropout " + inputDropout + "/" + hiddenDropout : "")
+                + (maxNorm > 0f ? " max-norm " + maxNorm : "");
+    }
+
+    @Override
     public int classes() {
         return sizes[sizes.length - 1];
     }
@@ -75,7 +88,7 @@ public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, floa
         return sb.toString();
     }
 
-    /** Builds the model on {@code backend} with weights drawn from {@code seed}. */
+    @Override
     public Sequential build(Backend backend, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();

@@ -14,8 +14,8 @@ public final class Relu implements Layer {
     }
 
     @Override
-    public int outputSize(int inputSize) {
-        return inputSize;
+    public Shape outputShape(Shape input) {
+        return input;
     }
 
     @Override

@@ -4,7 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.distill4j.backend.Backend;
 import org.distill4j.backend.Scope;
@@ -17,35 +19,54 @@ import org.distill4j.backend.Tensor;
  */
 public final class Sequential implements AutoCloseable {
     private final Backend backend;
-    private final int inputSize;
+    private final Shape inputShape;
     private final List<Layer> layers;
-    private final int outputSize;
+    private final List<Shape> outputShapes;
 
+    /** A model over flat feature rows of {@code inputSize} values. */
     public Sequential(Backend backend, int inputSize, List<Layer> layers) {
+        this(backend, Shape.flat(inputSize), layers);
+    }
+
+    /** A model over examples of {@code inputShape}; each layer must take the shape the one before it makes. */
+    public Sequential(Backend backend, Shape inputShape, List<Layer> layers) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one layer");
         }
         this.backend = backend;
-        this.inputSize = inputSize;
+        this.inputShape = inputShape;
         this.layers = List.copyOf(layers);
-        int size = inputSize;
+        List<Shape> shapes = new ArrayList<>();
+        Shape shape = inputShape;
         for (Layer layer : layers) {
-            size = layer.outputSize(size);
+            shape = layer.outputShape(shape);
+            shapes.add(shape);
         }
-        this.outputSize = size;
+        this.outputShapes = List.copyOf(shapes);
     }
 
     public Backend backend() {
         return backend;
     }
 
+    /** Values per example. */
     public int inputSize() {
-        return inputSize;
+        return inputShape.size();
+    }
+
+    /** What one example is: flat features for an MLP, an image for a convolutional network. */
+    public Shape inputShape() {
+        return inputShape;
     }
 
     /** The number of classes (logits per row). */
     public int outputSize() {
-        return outputSize;
+        return outputShapes.get(outputShapes.size() - 1).size();
+    }
+
+    /** The shape of layer {@code index}'s output (0-based in {@link #layers()}). */
+    public Shape outputShape(int index) {
+        return outputShapes.get(index);
     }
 
     public List<Layer> layers() {
@@ -57,6 +78,27 @@ public final class Sequential implements AutoCloseable {
         List<Parameter> all = new ArrayList<>();
         for (Layer l : layers) {
             all.addAll(l.parameters());
+        }
+        return all;
+    }
+
+    /** Every buffer (saved, untrained state), layer by layer. */
+    public List<Buffer> buffers() {
+        List<Buffer> all = new ArrayList<>();
+        for (Layer l : layers) {
+            all.addAll(l.buffers());
+        }
+        return all;
+    }
+
+    /** Every tensor a model file holds, by name: the parameters' values, then the buffers. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (Parameter p : parameters()) {
+            all.put(p.name(), p.value());
+        }
+        for (Buffer b : buffers()) {
+            all.put(b.name(), b.value());
         }
         return all;
     }
@@ -77,8 +119,8 @@ public final class Sequential implements AutoCloseable {
 
     /** The output of layer {@code last} (0-based) for a batch {@code [N, inputSize]}, the layers above it not run. */
     public Tensor forwardThrough(Tensor input, int last, Pass pass) {
-        if (input.cols() != inputSize) {
-            throw new IllegalArgumentException("model expects " + inputSize + " features per example, found "
+        if (input.cols() != inputSize()) {
+            throw new IllegalArgumentException("model expects " + inputSize() + " features per example, found "
                     + input.cols() + " (input shape " + input.shapeString() + ")");
         }
         Objects.checkIndex(last, layers.size());
@@ -108,12 +150,7 @@ public final class Sequential implements AutoCloseable {
 
     /** The width of the {@code k}-th hidden layer (see {@link #hiddenLayerIndex}). */
     public int hiddenWidth(int k) {
-        int index = hiddenLayerIndex(k);
-        int size = inputSize;
-        for (int i = 0; i <= index; i++) {
-            size = layers.get(i).outputSize(size);
-        }
-        return size;
+        return outputShapes.get(hiddenLayerIndex(k)).size();
     }
 
     private int countHidden() {
@@ -142,28 +179,24 @@ public final class Sequential implements AutoCloseable {
 
     /** Logits for {@code n} examples given row-major in {@code features}, as a new array {@code [n * classes]}. */
     public float[] logits(float[] features, int n) {
-        if (features.length != n * inputSize) {
-            throw new IllegalArgumentException("expected " + n + " x " + inputSize + " = " + (n * inputSize)
+        if (features.length != (long) n * inputSize()) {
+            throw new IllegalArgumentException("expected " + n + " x " + inputSize() + " = " + ((long) n * inputSize())
                     + " features, found " + features.length);
         }
         try (Scope scope = backend.newScope()) {
-            Tensor x = scope.tensor(features, n, inputSize);
+            Tensor x = scope.tensor(features, n, inputSize());
             return forward(x, Pass.inference(scope)).toArray();
         }
     }
 
-    /** The architecture as JSON: input size and each layer's type and config, in order. */
+    /** The architecture as JSON: input size (and shape, for images) and each layer's type and config, in order. */
     public JsonObject architecture() {
         JsonObject o = new JsonObject();
-        o.addProperty("inputSize", inputSize);
-        JsonArray arr = new JsonArray();
-        for (Layer l : layers) {
-            JsonObject lo = new JsonObject();
-            lo.addProperty("type", l.type());
-            lo.add("config", l.config());
-            arr.add(lo);
+        o.addProperty("inputSize", inputSize());
+        if (!inputShape.isFlat()) {
+            o.add("inputShape", inputShape.toJson());
         }
-        o.add("layers", arr);
+        o.add("layers", LayerRegistry.describe(layers));
         return o;
     }
 
@@ -178,41 +211,30 @@ public final class Sequential implements AutoCloseable {
             throw new IllegalArgumentException("model architecture needs 'inputSize' and a 'layers' array");
         }
         int inputSize = LayerRegistry.positiveInt(input, "model architecture 'inputSize'");
-        JsonArray arr = layerList.getAsJsonArray();
-        List<Layer> layers = new ArrayList<>();
+        Shape inputShape = arch.has("inputShape") ? Shape.fromJson(arch.get("inputShape"), "model architecture 'inputShape'")
+                : Shape.flat(inputSize);
+        if (inputShape.size() != inputSize) {
+            throw new IllegalArgumentException("model architecture 'inputShape' " + inputShape + " has " + inputShape.size()
+                    + " values, 'inputSize' says " + inputSize);
+        }
+        List<Layer> layers = registry.createAll(backend, layerList.getAsJsonArray(), "layers", "model architecture");
         try {
-            for (int i = 0; i < arr.size(); i++) {
-                String where = "model architecture layer " + i;
-                if (!arr.get(i).isJsonObject()) {
-                    throw new IllegalArgumentException(where + " is not a JSON object");
-                }
-                JsonObject lo = arr.get(i).getAsJsonObject();
-                JsonElement type = lo.get("type");
-                if (type == null || !type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString()) {
-                    throw new IllegalArgumentException(where + " lacks a string 'type'");
-                }
-                JsonElement config = lo.has("config") ? lo.get("config") : new JsonObject();
-                if (!config.isJsonObject()) {
-                    throw new IllegalArgumentException(where + " 'config' is not a JSON object");
-                }
-                layers.add(registry.create(backend, type.getAsString(), "layers." + i, config.getAsJsonObject()));
-            }
-            return new Sequential(backend, inputSize, layers);
+            return new Sequential(backend, inputShape, layers);
         } catch (RuntimeException e) {
             layers.forEach(Layer::close);
             throw e;
         }
     }
 
-    /** Copies every parameter of {@code other}, which must have the same architecture. */
+    /** Copies every parameter and buffer of {@code other}, which must have the same architecture. */
     public void copyWeightsFrom(Sequential other) {
-        List<Parameter> mine = parameters();
-        List<Parameter> theirs = other.parameters();
+        List<Tensor> mine = List.copyOf(state().values());
+        List<Tensor> theirs = List.copyOf(other.state().values());
         if (mine.size() != theirs.size()) {
             throw new IllegalArgumentException("models differ in parameter count");
         }
         for (int i = 0; i < mine.size(); i++) {
-            mine.get(i).value().copyFrom(theirs.get(i).value().toArray());
+            mine.get(i).copyFrom(theirs.get(i).toArray());
         }
     }
 

@@ -81,6 +81,8 @@ public final class Trainer {
         int stepsPerEpoch = (n + batch - 1) / batch;
         List<Parameter> params = new ArrayList<>(model.parameters());
         params.addAll(objective.parameters());
+        Map<String, Tensor> state = new LinkedHashMap<>(model.state());
+        objective.parameters().forEach(p -> state.put(p.name(), p.value()));
         LrSchedule lr = config.lrSchedule();
         MomentumSchedule momentum = config.momentumSchedule();
         long start = System.nanoTime();
@@ -95,7 +97,7 @@ public final class Trainer {
                 Optional<TrainState> saved = checkpoints.latest();
                 if (saved.isPresent()) {
                     TrainState s = saved.get();
-                    restoreWeights(params, s.weights());
+                    restoreWeights(state, s.weights());
                     optimizer.restore(params, s.optimizer());
                     startEpoch = s.epochsDone();
                     globalStep = s.globalStep();
@@ -177,7 +179,7 @@ public final class Trainer {
                     bestEpoch = epoch;
                     best = last;
                     sinceBest = 0;
-                    bestWeights = snapshot(params);
+                    bestWeights = snapshot(state);
                 } else if (last != null) {
                     sinceBest++;
                 }
@@ -188,7 +190,7 @@ public final class Trainer {
                     l.onEpoch(er);
                 }
                 if (checkpoints != null) {
-                    checkpoints.save(new TrainState(epoch + 1, globalStep, snapshot(params), optimizer.state(params),
+                    checkpoints.save(new TrainState(epoch + 1, globalStep, snapshot(state), optimizer.state(params),
                             bestEpoch, bestErrors, bestWeights == null ? Map.of() : bestWeights));
                 }
                 if (config.patience() > 0 && sinceBest >= config.patience()) {
@@ -203,7 +205,7 @@ public final class Trainer {
                 selection = TrainResult.Selection.BEST_ON_VALIDATION;
                 keptEpoch = bestEpoch;
                 if (bestEpoch != epoch - 1) {
-                    restoreWeights(params, bestWeights);
+                    restoreWeights(state, bestWeights);
                 }
             }
             TrainResult result = new TrainResult(epoch - startEpoch, bestEpoch, best, last,
@@ -277,21 +279,19 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    private static Map<String, float[]> snapshot(List<Parameter> params) {
+    private static Map<String, float[]> snapshot(Map<String, Tensor> state) {
         Map<String, float[]> m = new LinkedHashMap<>();
-        for (Parameter p : params) {
-            m.put(p.name(), p.value().toArray());
-        }
+        state.forEach((name, t) -> m.put(name, t.toArray()));
         return m;
     }
 
-    private static void restoreWeights(List<Parameter> params, Map<String, float[]> weights) {
-        for (Parameter p : params) {
-            float[] w = weights.get(p.name());
-            if (w == null || w.length != p.value().size()) {
-                throw new IllegalArgumentException("checkpoint lacks weights for " + p.name() + " or has the wrong size");
+    private static void restoreWeights(Map<String, Tensor> state, Map<String, float[]> weights) {
+        state.forEach((name, t) -> {
+            float[] w = weights.get(name);
+            if (w == null || w.length != t.size()) {
+                throw new IllegalArgumentException("checkpoint lacks weights for " + name + " or has the wrong size");
             }
-            p.value().copyFrom(w);
-        }
+            t.copyFrom(w);
+        });
     }
 }

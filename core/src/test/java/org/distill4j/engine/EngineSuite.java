@@ -297,8 +297,8 @@ public abstract class EngineSuite extends BackendSuite {
         }
 
         @Override
-        public int outputSize(int inputSize) {
-            return inputSize;
+        public org.distill4j.nn.Shape outputShape(org.distill4j.nn.Shape input) {
+            return input;
         }
 
         @Override
