@@ -10,11 +10,11 @@ public final class ImageKernels {
     }
 
     /**
-     * Unfolds images {@code first .. first+count-1} of {@code input} into {@code cols}: one row per output pixel
-     * ({@code count * outPixels} rows, image by image), one column per filter weight ({@code patchSize}, ordered
-     * channel, kernel row, kernel column); taps that fall in the padding are 0.
+     * Unfolds images {@code first .. first+count-1} of {@code input} into {@code cols} from {@code colsAt}: one row per
+     * output pixel ({@code count * outPixels} rows, image by image), one column per filter weight ({@code patchSize},
+     * ordered channel, kernel row, kernel column); taps that fall in the padding are 0.
      */
-    public static void im2col(float[] input, int first, int count, ConvGeometry g, float[] cols) {
+    public static void im2col(float[] input, int first, int count, ConvGeometry g, float[] cols, int colsAt) {
         int k = g.kernel();
         int oh = g.outHeight();
         int ow = g.outWidth();
@@ -24,16 +24,19 @@ public final class ImageKernels {
             int image = n * g.inputSize();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++, row++) {
-                    int at = row * patch;
+                    int at = colsAt + row * patch;
                     for (int c = 0; c < g.channels(); c++) {
                         int plane = image + c * g.height() * g.width();
                         for (int ky = 0; ky < k; ky++) {
                             int y = oy * g.stride() - g.padding() + ky;
+                            int x0 = ox * g.stride() - g.padding();
+                            int lo = y < 0 || y >= g.height() ? k : Math.max(0, -x0);
+                            int hi = y < 0 || y >= g.height() ? k : Math.min(k, g.width() - x0);
+                            int line = plane + y * g.width() + x0;
                             for (int kx = 0; kx < k; kx++) {
-                                int x = ox * g.stride() - g.padding() + kx;
-                                boolean inside = y >= 0 && y < g.height() && x >= 0 && x < g.width();
-                                cols[at++] = inside ? input[plane + y * g.width() + x] : 0f;
+                                cols[at + kx] = kx >= lo && kx < hi ? input[line + kx] : 0f;
                             }
+                            at += k;
                         }
                     }
                 }
@@ -42,7 +45,7 @@ public final class ImageKernels {
     }
 
     /** The adjoint of {@link #im2col}: adds each column value back onto the input pixel it was read from. */
-    public static void col2imAdd(float[] cols, int first, int count, ConvGeometry g, float[] gradInput) {
+    public static void col2imAdd(float[] cols, int colsAt, int first, int count, ConvGeometry g, float[] gradInput) {
         int k = g.kernel();
         int oh = g.outHeight();
         int ow = g.outWidth();
@@ -52,17 +55,20 @@ public final class ImageKernels {
             int image = n * g.inputSize();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++, row++) {
-                    int at = row * patch;
+                    int at = colsAt + row * patch;
                     for (int c = 0; c < g.channels(); c++) {
                         int plane = image + c * g.height() * g.width();
                         for (int ky = 0; ky < k; ky++) {
                             int y = oy * g.stride() - g.padding() + ky;
-                            for (int kx = 0; kx < k; kx++, at++) {
-                                int x = ox * g.stride() - g.padding() + kx;
-                                if (y >= 0 && y < g.height() && x >= 0 && x < g.width()) {
-                                    gradInput[plane + y * g.width() + x] += cols[at];
+                            int x0 = ox * g.stride() - g.padding();
+                            if (y >= 0 && y < g.height()) {
+                                int hi = Math.min(k, g.width() - x0);
+                                int line = plane + y * g.width() + x0;
+                                for (int kx = Math.max(0, -x0); kx < hi; kx++) {
+                                    gradInput[line + kx] += cols[at + kx];
                                 }
                             }
+                            at += k;
                         }
                     }
                 }
@@ -71,14 +77,15 @@ public final class ImageKernels {
     }
 
     /**
-     * Moves {@code [count * pixels, channels]} (pixel rows, as a gemm over {@link #im2col} makes them) to
-     * {@code [count, channels * pixels]} (image rows, channel-major) at image {@code first} of {@code images}.
+     * Moves {@code [count * pixels, channels]} (pixel rows from {@code rowsAt}, as a gemm over {@link #im2col} makes
+     * them) to {@code [count, channels * pixels]} (image rows, channel-major) at image {@code first} of {@code images}.
      */
-    public static void pixelRowsToImages(float[] pixelRows, int first, int count, int channels, int pixels, float[] images) {
+    public static void pixelRowsToImages(float[] pixelRows, int rowsAt, int first, int count, int channels, int pixels,
+                                         float[] images) {
         for (int n = 0; n < count; n++) {
             int image = (first + n) * channels * pixels;
             for (int p = 0; p < pixels; p++) {
-                int row = (n * pixels + p) * channels;
+                int row = rowsAt + (n * pixels + p) * channels;
                 for (int c = 0; c < channels; c++) {
                     images[image + c * pixels + p] = pixelRows[row + c];
                 }
@@ -86,12 +93,13 @@ public final class ImageKernels {
         }
     }
 
-    /** The inverse of {@link #pixelRowsToImages}: images {@code first .. first+count-1} as pixel rows. */
-    public static void imagesToPixelRows(float[] images, int first, int count, int channels, int pixels, float[] pixelRows) {
+    /** The inverse of {@link #pixelRowsToImages}: images {@code first .. first+count-1} as pixel rows from {@code rowsAt}. */
+    public static void imagesToPixelRows(float[] images, int first, int count, int channels, int pixels, float[] pixelRows,
+                                         int rowsAt) {
         for (int n = 0; n < count; n++) {
             int image = (first + n) * channels * pixels;
             for (int p = 0; p < pixels; p++) {
-                int row = (n * pixels + p) * channels;
+                int row = rowsAt + (n * pixels + p) * channels;
                 for (int c = 0; c < channels; c++) {
                     pixelRows[row + c] = images[image + c * pixels + p];
                 }
@@ -99,12 +107,12 @@ public final class ImageKernels {
         }
     }
 
-    /** Max over each window; the first largest value in scan order wins a tie. */
-    public static void maxPool(float[] input, int rows, PoolGeometry g, float[] out) {
+    /** Max over each window of rows {@code from .. to-1}; the first largest value in scan order wins a tie. */
+    public static void maxPool(float[] input, int from, int to, PoolGeometry g, float[] out) {
         int oh = g.outHeight();
         int ow = g.outWidth();
-        int o = 0;
-        for (int plane = 0; plane < rows * g.channels(); plane++) {
+        int o = from * g.outputSize();
+        for (int plane = from * g.channels(); plane < to * g.channels(); plane++) {
             int base = plane * g.height() * g.width();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -114,13 +122,13 @@ public final class ImageKernels {
         }
     }
 
-    /** Each window's gradient goes to the input that {@link #maxPool} took (first largest in scan order). */
-    public static void maxPoolBackward(float[] gradOut, float[] input, int rows, PoolGeometry g, float[] gradInput) {
-        java.util.Arrays.fill(gradInput, 0, rows * g.inputSize(), 0f);
+    /** For rows {@code from .. to-1}: each window's gradient on the input {@link #maxPool} took (first largest). */
+    public static void maxPoolBackward(float[] gradOut, float[] input, int from, int to, PoolGeometry g, float[] gradInput) {
+        java.util.Arrays.fill(gradInput, from * g.inputSize(), to * g.inputSize(), 0f);
         int oh = g.outHeight();
         int ow = g.outWidth();
-        int o = 0;
-        for (int plane = 0; plane < rows * g.channels(); plane++) {
+        int o = from * g.outputSize();
+        for (int plane = from * g.channels(); plane < to * g.channels(); plane++) {
             int base = plane * g.height() * g.width();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -143,13 +151,13 @@ public final class ImageKernels {
         return best;
     }
 
-    /** The mean of each window. */
-    public static void avgPool(float[] input, int rows, PoolGeometry g, float[] out) {
+    /** The mean of each window of rows {@code from .. to-1}. */
+    public static void avgPool(float[] input, int from, int to, PoolGeometry g, float[] out) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         float scale = 1f / (g.kernelHeight() * g.kernelWidth());
-        int o = 0;
-        for (int plane = 0; plane < rows * g.channels(); plane++) {
+        int o = from * g.outputSize();
+        for (int plane = from * g.channels(); plane < to * g.channels(); plane++) {
             int base = plane * g.height() * g.width();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -166,14 +174,14 @@ public final class ImageKernels {
         }
     }
 
-    /** Each window's gradient, divided by the window's size, added to each input in it. */
-    public static void avgPoolBackward(float[] gradOut, int rows, PoolGeometry g, float[] gradInput) {
-        java.util.Arrays.fill(gradInput, 0, rows * g.inputSize(), 0f);
+    /** For rows {@code from .. to-1}: each window's gradient, divided by its size, added to each input in it. */
+    public static void avgPoolBackward(float[] gradOut, int from, int to, PoolGeometry g, float[] gradInput) {
+        java.util.Arrays.fill(gradInput, from * g.inputSize(), to * g.inputSize(), 0f);
         int oh = g.outHeight();
         int ow = g.outWidth();
         float scale = 1f / (g.kernelHeight() * g.kernelWidth());
-        int o = 0;
-        for (int plane = 0; plane < rows * g.channels(); plane++) {
+        int o = from * g.outputSize();
+        for (int plane = from * g.channels(); plane < to * g.channels(); plane++) {
             int base = plane * g.height() * g.width();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -194,9 +202,14 @@ public final class ImageKernels {
      * positions, in float64 (two passes: the mean, then squared deviations from it).
      */
     public static void channelMoments(float[] x, int rows, int channels, float[] mean, float[] variance) {
-        int spatial = x.length / rows / channels;
+        channelMoments(x, rows, channels, x.length / rows / channels, 0, channels, mean, variance);
+    }
+
+    /** {@link #channelMoments} of channels {@code from .. to-1}, rows of {@code channels * spatial} values. */
+    public static void channelMoments(float[] x, int rows, int channels, int spatial, int from, int to, float[] mean,
+                                      float[] variance) {
         double count = (double) rows * spatial;
-        for (int c = 0; c < channels; c++) {
+        for (int c = from; c < to; c++) {
             double sum = 0;
             for (int n = 0; n < rows; n++) {
                 int at = (n * channels + c) * spatial;
@@ -238,9 +251,16 @@ public final class ImageKernels {
      */
     public static void batchNormBackward(float[] gradOut, float[] x, int rows, int channels, float[] mean, float[] invStd,
                                          float[] gamma, float[] gradIn, float[] gradGamma, float[] gradBeta) {
-        int spatial = x.length / rows / channels;
+        batchNormBackward(gradOut, x, rows, channels, x.length / rows / channels, 0, channels, mean, invStd, gamma, gradIn,
+                gradGamma, gradBeta);
+    }
+
+    /** {@link #batchNormBackward} of channels {@code from .. to-1}, rows of {@code channels * spatial} values. */
+    public static void batchNormBackward(float[] gradOut, float[] x, int rows, int channels, int spatial, int from, int to,
+                                         float[] mean, float[] invStd, float[] gamma, float[] gradIn, float[] gradGamma,
+                                         float[] gradBeta) {
         double count = (double) rows * spatial;
-        for (int c = 0; c < channels; c++) {
+        for (int c = from; c < to; c++) {
             double sumDy = 0;
             double sumDyXhat = 0;
             for (int n = 0; n < rows; n++) {

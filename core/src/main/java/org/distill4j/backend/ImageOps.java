@@ -73,13 +73,13 @@ public class ImageOps {
         try (Scope scope = backend.newScope()) {
             for (int first = 0; first < rows; first += part) {
                 int count = Math.min(part, rows - first);
-                ImageKernels.im2col(x, first, count, g, cols);
+                ImageKernels.im2col(x, first, count, g, cols, 0);
                 Tensor c = scope.tensor(java.util.Arrays.copyOf(cols, count * pixels * g.patchSize()), count * pixels, g.patchSize());
                 Tensor w = weightMatrix(scope, weight, g);
                 Tensor pixelRows = scope.tensor(count * pixels, g.outChannels());
                 backend.gemm(false, true, 1f, c, w, 0f, pixelRows);
                 backend.addRowBias(pixelRows, bias);
-                ImageKernels.pixelRowsToImages(pixelRows.toArray(), first, count, g.outChannels(), pixels, y);
+                ImageKernels.pixelRowsToImages(pixelRows.toArray(), 0, first, count, g.outChannels(), pixels, y);
                 c.close();
                 pixelRows.close();
             }
@@ -103,8 +103,8 @@ public class ImageOps {
             Tensor db = scope.tensor(g.outChannels());
             for (int first = 0; first < rows; first += part) {
                 int count = Math.min(part, rows - first);
-                ImageKernels.im2col(x, first, count, g, cols);
-                ImageKernels.imagesToPixelRows(dy, first, count, g.outChannels(), pixels, dyRows);
+                ImageKernels.im2col(x, first, count, g, cols, 0);
+                ImageKernels.imagesToPixelRows(dy, first, count, g.outChannels(), pixels, dyRows, 0);
                 Tensor c = scope.tensor(java.util.Arrays.copyOf(cols, count * pixels * g.patchSize()), count * pixels, g.patchSize());
                 Tensor d = scope.tensor(java.util.Arrays.copyOf(dyRows, count * pixels * g.outChannels()), count * pixels,
                         g.outChannels());
@@ -118,7 +118,7 @@ public class ImageOps {
                 if (dx != null) {
                     Tensor dc = scope.tensor(count * pixels, g.patchSize());
                     backend.gemm(false, false, 1f, d, w, 0f, dc);
-                    ImageKernels.col2imAdd(dc.toArray(), first, count, g, dx);
+                    ImageKernels.col2imAdd(dc.toArray(), 0, first, count, g, dx);
                     dc.close();
                 }
                 c.close();
@@ -131,8 +131,8 @@ public class ImageOps {
         }
     }
 
-    /** How many images a default convolution unfolds at once. */
-    private static int partSize(ConvGeometry g, int rows) {
+    /** How many images a convolution unfolds at once. */
+    protected static int partSize(ConvGeometry g, int rows) {
         long perImage = (long) g.outPixels() * g.patchSize();
         return (int) Math.max(1, Math.min(rows, COLS_PER_PART / perImage));
     }
@@ -181,25 +181,25 @@ public class ImageOps {
 
     protected void maxPool2dKernel(Tensor input, PoolGeometry g, Tensor out) {
         float[] y = new float[out.size()];
-        ImageKernels.maxPool(input.toArray(), input.rows(), g, y);
+        ImageKernels.maxPool(input.toArray(), 0, input.rows(), g, y);
         out.copyFrom(y);
     }
 
     protected void maxPool2dBackwardKernel(Tensor gradOut, Tensor input, PoolGeometry g, Tensor gradInput) {
         float[] dx = new float[gradInput.size()];
-        ImageKernels.maxPoolBackward(gradOut.toArray(), input.toArray(), input.rows(), g, dx);
+        ImageKernels.maxPoolBackward(gradOut.toArray(), input.toArray(), 0, input.rows(), g, dx);
         gradInput.copyFrom(dx);
     }
 
     protected void avgPool2dKernel(Tensor input, PoolGeometry g, Tensor out) {
         float[] y = new float[out.size()];
-        ImageKernels.avgPool(input.toArray(), input.rows(), g, y);
+        ImageKernels.avgPool(input.toArray(), 0, input.rows(), g, y);
         out.copyFrom(y);
     }
 
     protected void avgPool2dBackwardKernel(Tensor gradOut, PoolGeometry g, Tensor gradInput) {
         float[] dx = new float[gradInput.size()];
-        ImageKernels.avgPoolBackward(gradOut.toArray(), gradOut.rows(), g, dx);
+        ImageKernels.avgPoolBackward(gradOut.toArray(), 0, gradOut.rows(), g, dx);
         gradInput.copyFrom(dx);
     }
 

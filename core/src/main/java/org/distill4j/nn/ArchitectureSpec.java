@@ -222,6 +222,20 @@ public final class ArchitectureSpec implements ModelSpec {
     }
 
     @Override
+    public int[] hiddenWidths() {
+        List<Integer> widths = new ArrayList<>();
+        Shape shape = input;
+        for (int i = 0; i < items.size(); i++) {
+            shape = shapeAfter(items.get(i), shape);
+            boolean relu = items.get(i) instanceof Item it && (it.kind().equals("relu") || it.kind().equals("fc") && i + 1 < items.size());
+            if (relu) {
+                widths.add(shape.size());
+            }
+        }
+        return widths.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override
     public Shape inputShape() {
         return input;
     }

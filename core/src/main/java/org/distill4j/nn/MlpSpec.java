@@ -63,6 +63,11 @@ public record MlpSpec(int[] sizes, float inputDropout, float hiddenDropout, floa
     }
 
     @Override
+    public int[] hiddenWidths() {
+        return java.util.Arrays.copyOfRange(sizes, 1, sizes.length - 1);
+    }
+
+    @Override
     public Shape inputShape() {
         return Shape.flat(sizes[0]);
     }

@@ -13,6 +13,12 @@ public interface ModelSpec {
     /** Everything that decides the network, as one line, e.g. {@code 784-800-800-10} or an architecture string. */
     String describe();
 
+    /**
+     * The width (values per example) of each hidden layer's activation, in order: the outputs of the ReLUs at the top
+     * level of the model, as {@link Sequential#hiddenWidth} numbers them from 1.
+     */
+    int[] hiddenWidths();
+
     /** The model on {@code backend} with weights drawn from {@code seed}. */
     Sequential build(Backend backend, long seed);
 

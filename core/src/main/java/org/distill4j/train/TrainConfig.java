@@ -33,6 +33,7 @@ public final class TrainConfig {
     private float weightDecay = 0f;
     private float gradClipNorm = 0f;
     private int jitterPixels = 0;
+    private boolean horizontalFlip = false;
     private float mixupAlpha = 0f;
     private int patience = 0;
 
@@ -54,6 +55,7 @@ public final class TrainConfig {
         weightDecay = o.weightDecay;
         gradClipNorm = o.gradClipNorm;
         jitterPixels = o.jitterPixels;
+        horizontalFlip = o.horizontalFlip;
         mixupAlpha = o.mixupAlpha;
         patience = o.patience;
     }
@@ -80,6 +82,8 @@ public final class TrainConfig {
     public float weightDecay() { return weightDecay; }
     public float gradClipNorm() { return gradClipNorm; }
     public int jitterPixels() { return jitterPixels; }
+    /** Whether training images are also mirrored left-right, each with probability 1/2. */
+    public boolean horizontalFlip() { return horizontalFlip; }
     /** Mixup's Beta(a, a) parameter; 0 = no mixup. */
     public float mixupAlpha() { return mixupAlpha; }
     public int patience() { return patience; }
@@ -148,6 +152,7 @@ public final class TrainConfig {
         public Builder weightDecay(float v) { c.weightDecay = v; return this; }
         public Builder gradClipNorm(float v) { c.gradClipNorm = v; return this; }
         public Builder jitterPixels(int v) { c.jitterPixels = v; return this; }
+        public Builder horizontalFlip(boolean v) { c.horizontalFlip = v; return this; }
         public Builder mixupAlpha(float v) { c.mixupAlpha = v; return this; }
         public Builder patience(int v) { c.patience = v; return this; }
 

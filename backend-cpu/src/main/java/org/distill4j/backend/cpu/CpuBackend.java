@@ -3,6 +3,7 @@ package org.distill4j.backend.cpu;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.distill4j.backend.Backend;
+import org.distill4j.backend.ImageOps;
 import org.distill4j.backend.BackendConfig;
 import org.distill4j.backend.Tensor;
 
@@ -41,6 +42,7 @@ public final class CpuBackend extends Backend {
     /** The micro-tile forced by {@code cpu.tile}, or {@code null}. */
     private final MicroTile tile;
     private final ArrayPool arrays;
+    private final CpuImageOps images;
     /** Column sums of squares for {@link #maxNormColumnsKernel}, kept for the next call (a concurrent one makes its own). */
     private final AtomicReference<double[]> columnSums = new AtomicReference<>();
     /** Per-row KL terms of a split {@link #softTargetLossKernel}, kept for the next call (a concurrent one makes its own). */
@@ -79,6 +81,7 @@ public final class CpuBackend extends Backend {
         this.tile = tile;
         this.gemm = this.simd ? new Gemm(pool, Blocking.forThisMachine(tile, Gemm.L), Gemm.SMALL_M) : null;
         this.arrays = new ArrayPool(poolBytes);
+        this.images = new CpuImageOps(this, pool, arrays);
     }
 
     private static long defaultPoolBytes() {
@@ -176,7 +179,7 @@ public final class CpuBackend extends Backend {
         return new CpuTensor(this, shape, arrays);
     }
 
-    private static float[] data(Tensor t) {
+    static float[] data(Tensor t) {
         return ((CpuTensor) t).data();
     }
 
@@ -208,16 +211,26 @@ public final class CpuBackend extends Backend {
     @Override
     protected void gemmKernel(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        gemmArrays(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+    }
+
+    /** {@link #gemm} on row-major arrays at least as long as the matrices (the image ops' unfolded batches). */
+    void gemmArrays(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
         if (simd) {
-            gemm.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+            gemm.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
         } else {
             float[] row = arrays.take(n);
             try {
-                ScalarKernels.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c), row);
+                ScalarKernels.gemm(transA, transB, m, n, k, alpha, a, b, beta, c, row);
             } finally {
                 arrays.give(row);
             }
         }
+    }
+
+    @Override
+    public ImageOps images() {
+        return images;
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.distill4j.distill.TeacherSource;
 import org.distill4j.io.AtomicFiles;
 import org.distill4j.io.ModelFile;
 import org.distill4j.io.ModelSchema;
-import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.ModelSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Inference;
 import org.distill4j.train.Objective;
@@ -141,7 +141,7 @@ final class DistillCommand implements Callable<Integer> {
         DataFiles.Loaded loaded = data.load(transferFile, transferLabels);
         Workflows.Prepared prepared = Workflows.prepare(data, loaded, student.preprocessing());
         int classes = loaded.classes().count();
-        MlpSpec spec = student.mlp(loaded.train().featureCount(), classes);
+        ModelSpec spec = student.spec(loaded.train().featureCount(), loaded.train().imageShape().orElse(null), classes);
         checkClasses(omitClasses, classes, "--omit-classes");
         checkClasses(onlyClasses, classes, "--only-classes");
         for (int[] c : adjustClasses) {
@@ -152,8 +152,8 @@ final class DistillCommand implements Callable<Integer> {
                 : Workflows.trainingTransfer(loaded);
         Workflows.describe(loaded, prepared, System.out);
 
-        if (hintLayers != null && (hintLayers[0] > spec.sizes().length - 2)) {
-            throw new UsageException("--hint " + hint + ": the student " + spec.widths() + " has " + (spec.sizes().length - 2)
+        if (hintLayers != null && (hintLayers[0] > spec.hiddenWidths().length)) {
+            throw new UsageException("--hint " + hint + ": the student " + spec.describe() + " has " + spec.hiddenWidths().length
                     + " hidden layers");
         }
         try (Backend backend = backendOptions.create(); OnlineTeachers online = onlineTeacher || hint != null
@@ -190,7 +190,7 @@ final class DistillCommand implements Callable<Integer> {
             }
             JsonObject cfg = new JsonObject();
             cfg.addProperty("command", "distill");
-            cfg.addProperty("student", spec.widths());
+            cfg.addProperty("student", spec.describe());
             cfg.addProperty("temperature", temperature);
             cfg.addProperty("alpha", alpha);
             cfg.addProperty("method", distill.softTerm().name());
@@ -213,7 +213,7 @@ final class DistillCommand implements Callable<Integer> {
 
             Objective objective = new DistillationObjective(batchTeacher, distill);
             HintObjective hinted = hintLayers == null ? null : new HintObjective(objective, online.models().get(0), hintLayers[0],
-                    hintLayers[1], spec.sizes()[hintLayers[0]], hintWeight, hintEpochs, config.seed());
+                    hintLayers[1], spec.hiddenWidths()[hintLayers[0] - 1], hintWeight, hintEpochs, config.seed());
             Workflows.Trained t;
             try (hinted) {
                 t = Workflows.train(backend, spec, transfer, prepared.validation(), prepared.test(), prepared.schema(),

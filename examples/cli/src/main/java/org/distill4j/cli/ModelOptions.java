@@ -2,13 +2,18 @@ package org.distill4j.cli;
 
 import java.util.Arrays;
 import org.distill4j.data.Preprocessing;
+import org.distill4j.data.Dataset;
+import org.distill4j.nn.ArchitectureSpec;
 import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.ModelSpec;
+import org.distill4j.nn.Shape;
 import picocli.CommandLine.Option;
 
 /** The model to train: its layer widths (in full, or the hidden ones), dropout, max-norm, and its preprocessing. */
 final class ModelOptions {
-    @Option(names = "--model", description = "Layer widths, input to classes, e.g. 784-800-800-10; the first and last must"
-            + " match the data's feature and class counts.")
+    @Option(names = "--model", description = "The network: layer widths, input to classes, e.g. 784-800-800-10, or an"
+            + " architecture string such as 1x28x28-c32k3-bn-relu-p2-c64k3-bn-relu-p2-fc128-10 (grammar in the README);"
+            + " its input and last layer must match the data's features (and image shape) and classes.")
     String spec;
 
     @Option(names = "--hidden", split = ",", description = "Hidden layer widths, e.g. 64 or 64,32; the input and class"
@@ -35,7 +40,13 @@ final class ModelOptions {
             throw new UsageException("give either --model WIDTHS or --hidden WIDTHS, not both");
         }
         if (spec != null) {
-            UsageException.ofOptions(() -> MlpSpec.parse(spec).withDropout(inputDropout, hiddenDropout).withMaxNorm(maxNorm));
+            ModelSpec parsed = UsageException.ofOptions(() -> ModelSpec.parse(spec));
+            if (parsed instanceof MlpSpec mlp) {
+                UsageException.ofOptions(() -> mlp.withDropout(inputDropout, hiddenDropout).withMaxNorm(maxNorm));
+            } else if (inputDropout != 0f || hiddenDropout != 0f || maxNorm != 0f) {
+                throw new UsageException("--input-dropout, --hidden-dropout and --max-norm apply to MLP widths only; in an"
+                        + " architecture string write dropout as d<p>, e.g. 1x28x28-c32k3-relu-p2-d0.25-fc128-10");
+            }
         }
         if (hidden != null) {
             for (int h : hidden) {
@@ -52,12 +63,28 @@ final class ModelOptions {
         return preprocess.equals("auto") ? null : UsageException.ofOptions(() -> Preprocessing.Kind.parse(preprocess));
     }
 
-    /** The network for data of {@code features} inputs and {@code classes} classes, checked against them. */
-    MlpSpec mlp(int features, int classes) {
-        return UsageException.ofOptions(() -> build(features, classes));
+    /**
+     * The network for data of {@code features} inputs (images of {@code image}, or null) and {@code classes} classes,
+     * checked against them.
+     */
+    ModelSpec spec(int features, Dataset.ImageShape image, int classes) {
+        return UsageException.ofOptions(() -> build(features, image, classes));
     }
 
-    private MlpSpec build(int features, int classes) {
+    private ModelSpec build(int features, Dataset.ImageShape image, int classes) {
+        if (spec != null && ModelSpec.parse(spec) instanceof ArchitectureSpec arch) {
+            Shape in = arch.inputShape();
+            if (in.size() != features || arch.classes() != classes) {
+                throw new UsageException("--model " + arch + " takes " + in + " inputs and has " + arch.classes()
+                        + " outputs, but the data have " + describe(features, image) + " and " + classes + " classes");
+            }
+            if (image != null && !in.isFlat() && (in.channels() != image.channels() || in.height() != image.height()
+                    || in.width() != image.width())) {
+                throw new UsageException("--model " + arch + " takes " + in + " images, but the data's images are "
+                        + describe(features, image));
+            }
+            return arch;
+        }
         MlpSpec s;
         if (spec != null) {
             s = MlpSpec.parse(spec);
@@ -75,5 +102,10 @@ final class ModelOptions {
             s = new MlpSpec(sizes, 0f, 0f, 0f);
         }
         return s.withDropout(inputDropout, hiddenDropout).withMaxNorm(maxNorm);
+    }
+
+    private static String describe(int features, Dataset.ImageShape image) {
+        return image == null ? features + " features"
+                : image.channels() + "x" + image.height() + "x" + image.width() + " images (" + features + " features)";
     }
 }

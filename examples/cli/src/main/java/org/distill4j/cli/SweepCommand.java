@@ -17,7 +17,7 @@ import org.distill4j.distill.DistillationObjective;
 import org.distill4j.distill.SoftTerm;
 import org.distill4j.distill.TeacherSource;
 import org.distill4j.io.AtomicFiles;
-import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.ModelSpec;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +71,8 @@ final class SweepCommand implements Callable<Integer> {
         backendOptions.check();
         DataFiles.Loaded loaded = data.load(null, null);
         Workflows.Prepared prepared = Workflows.prepare(data, loaded, student.preprocessing());
-        MlpSpec spec = student.mlp(loaded.train().featureCount(), loaded.classes().count());
+        ModelSpec spec = student.spec(loaded.train().featureCount(), loaded.train().imageShape().orElse(null),
+                loaded.classes().count());
         TrainingOptions.checkPatience(base, prepared.validation());
         TeacherSource.Transfer rawTransfer = Workflows.trainingTransfer(loaded);
         Workflows.describe(loaded, prepared, System.out);
@@ -117,11 +118,11 @@ final class SweepCommand implements Callable<Integer> {
                 o.addProperty("seconds", seconds);
                 results.add(o);
             }
-            System.out.println("student " + spec.widths() + ", alpha " + alpha + ", " + base.epochs() + " epochs, "
+            System.out.println("student " + spec.describe() + ", alpha " + alpha + ", " + base.epochs() + " epochs, "
                     + transferSize + " transfer examples:");
             lines.forEach(System.out::println);
             JsonObject summary = new JsonObject();
-            summary.addProperty("student", spec.widths());
+            summary.addProperty("student", spec.describe());
             summary.addProperty("alpha", alpha);
             summary.addProperty("method", term.toString());
             summary.add("training", base.toJson());
@@ -143,10 +144,10 @@ final class SweepCommand implements Callable<Integer> {
             AtomicFiles.writeString(run.file("sweep.json"), new GsonBuilder().setPrettyPrinting().create().toJson(summary) + "\n");
             Map<String, double[][]> series = new LinkedHashMap<>();
             if (prepared.validation() != null) {
-                series.put("validation, student " + spec.widths(), new double[][] {ts, valMedians});
+                series.put("validation, student " + spec.describe(), new double[][] {ts, valMedians});
             }
             if (prepared.test() != null) {
-                series.put("test, student " + spec.widths(), new double[][] {ts, testMedians});
+                series.put("test, student " + spec.describe(), new double[][] {ts, testMedians});
             }
             if (!series.isEmpty()) {
                 Charts.errorsByTemperature(run.file("sweep.png"), "Distilled student: errors vs temperature (median over seeds)", series);

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import java.util.concurrent.Callable;
 import org.distill4j.backend.Backend;
 import org.distill4j.data.DataFiles;
-import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.ModelSpec;
 import org.distill4j.train.HardLabelObjective;
 import org.distill4j.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -32,12 +32,13 @@ final class TrainCommand implements Callable<Integer> {
         backendOptions.check();
         DataFiles.Loaded loaded = data.load(null, null);
         Workflows.Prepared prepared = Workflows.prepare(data, loaded, model.preprocessing());
-        MlpSpec spec = model.mlp(loaded.train().featureCount(), loaded.classes().count());
+        ModelSpec spec = model.spec(loaded.train().featureCount(), loaded.train().imageShape().orElse(null),
+                loaded.classes().count());
         TrainingOptions.checkPatience(config, prepared.validation());
         RunDirectory run = runOptions.create("train");
         JsonObject cfg = new JsonObject();
         cfg.addProperty("command", "train");
-        cfg.addProperty("model", spec.widths());
+        cfg.addProperty("model", spec.describe());
         cfg.addProperty("inputDropout", model.inputDropout);
         cfg.addProperty("hiddenDropout", model.hiddenDropout);
         cfg.addProperty("maxNorm", model.maxNorm);

@@ -42,8 +42,13 @@ final class TrainingOptions {
     @Option(names = "--clip", description = "Clip the gradient's global L2 norm to this (0 = off).")
     Float clip;
 
-    @Option(names = "--jitter", description = "Shift training images by up to this many pixels.")
+    @Option(names = "--jitter", description = "Shift training images by up to this many pixels (a random crop of the image"
+            + " zero-padded by as many).")
     Integer jitter;
+
+    @Option(names = "--flip", description = "Also mirror training images left-right, each with probability 1/2 (not for"
+            + " digits).")
+    boolean flip;
 
     @Option(names = "--mixup", description = "Mix each batch's examples and labels with weight lambda ~ Beta(A, A)"
             + " (Zhang et al. 2018; 0 = off; in distill it needs --online-teacher).")
@@ -79,6 +84,7 @@ final class TrainingOptions {
         if (weightDecay != null) b.weightDecay(weightDecay);
         if (clip != null) b.gradClipNorm(clip);
         if (jitter != null) b.jitterPixels(jitter);
+        if (flip) b.horizontalFlip(true);
         if (mixup != null) b.mixupAlpha(mixup);
         if (patience != null) b.patience(patience);
         if (seed != null) b.seed(seed);

@@ -16,6 +16,7 @@ import org.distill4j.io.CheckpointStore;
 import org.distill4j.io.ModelFile;
 import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.MlpSpec;
+import org.distill4j.nn.ModelSpec;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Evaluation;
 import org.distill4j.train.ImageJitter;
@@ -104,7 +105,7 @@ final class Workflows {
      * is saved with the model so it takes raw features. Writes metrics and checkpoints under {@code run}, and the
      * model to {@code run/<label>.safetensors}. With {@code resume}, continues from the run's last checkpoint.
      */
-    static Trained train(Backend backend, MlpSpec spec, Dataset train, Dataset validation, Dataset test, ModelSchema schema,
+    static Trained train(Backend backend, ModelSpec spec, Dataset train, Dataset validation, Dataset test, ModelSchema schema,
                          Objective objective, TrainConfig config, RunDirectory run, String label, boolean resume,
                          PrintStream out) throws IOException {
         Path checkpointDir = run.file("checkpoints-" + label);
@@ -115,20 +116,21 @@ final class Workflows {
                 }
             }
         }
-        String fingerprint = label + "|" + spec.widths() + "|" + spec.inputDropout() + "|" + spec.hiddenDropout() + "|"
-                + spec.maxNorm() + "|" + config.toJson() + "|" + objective.describe() + "|" + train.size();
+        String described = spec instanceof MlpSpec m ? m.widths() + "|" + m.inputDropout() + "|" + m.hiddenDropout() + "|"
+                + m.maxNorm() : spec.describe();
+        String fingerprint = label + "|" + described + "|" + config.toJson() + "|" + objective.describe() + "|" + train.size();
         Sequential model = spec.build(backend, config.seed());
         try (JsonLinesMetrics metrics = new JsonLinesMetrics(run.metrics())) {
             Trainer trainer = new Trainer(config).name(label)
                     .listener(new ConsoleProgress(label, out))
                     .listener(metrics)
                     .checkpoints(new CheckpointStore(checkpointDir, fingerprint));
-            if (config.jitterPixels() > 0) {
-                int side = (int) Math.round(Math.sqrt(train.featureCount()));
-                if (side * side != train.featureCount()) {
-                    throw new UsageException("--jitter needs square images; rows have " + train.featureCount() + " features");
-                }
-                trainer.augmentation(new ImageJitter(side, side, config.jitterPixels()));
+            if (config.jitterPixels() > 0 || config.horizontalFlip()) {
+                Dataset.ImageShape image = train.imageShape().orElseThrow(() -> new UsageException(
+                        "--jitter and --flip need images (IDX files, or .npy of N x H x W or N x C x H x W); these rows are "
+                        + train.featureCount() + " features"));
+                trainer.augmentation(new ImageJitter(image.channels(), image.height(), image.width(), config.jitterPixels(),
+                        config.horizontalFlip()));
             }
             TrainResult result = trainer.fit(model, train, objective, validation);
             Evaluation val = validation == null ? null : result.best();
