@@ -221,6 +221,38 @@ public final class ArchitectureSpec implements ModelSpec {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
+    /** The number of trainable weights the model will have. */
+    public long parameterCount() {
+        return count(items, input, false);
+    }
+
+    /** Multiply-adds of one example's forward pass (convolutions and fully connected layers). */
+    public long multiplyAdds() {
+        return count(items, input, true);
+    }
+
+    private static long count(List<Object> list, Shape in, boolean multiplyAdds) {
+        long total = 0;
+        Shape shape = in;
+        for (Object item : list) {
+            if (item instanceof Block block) {
+                total += count(block.body(), shape, multiplyAdds);
+            } else {
+                Item it = (Item) item;
+                Shape out = shapeAfter(item, shape);
+                total += switch (it.kind()) {
+                    case "conv" -> multiplyAdds ? (long) out.size() * shape.channels() * it.kernel() * it.kernel()
+                            : (long) it.units() * shape.channels() * it.kernel() * it.kernel() + it.units();
+                    case "fc" -> (long) shape.size() * it.units() + (multiplyAdds ? 0 : it.units());
+                    case "bn" -> multiplyAdds ? 0 : 2L * shape.channels();
+                    default -> 0;
+                };
+                shape = out;
+            }
+        }
+        return total;
+    }
+
     @Override
     public int[] hiddenWidths() {
         List<Integer> widths = new ArrayList<>();
