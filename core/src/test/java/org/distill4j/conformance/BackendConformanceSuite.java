@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceSuite implements MemorySpec, ValidationSpec, ElementwiseSpec,
-        LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec, ConcurrencySpec {
+        LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec, ConcurrencySpec,
+        ImageSpec, ImageGradientSpec, ImageValidationSpec {
     private final BackendProvider provider;
     private final BackendConfig config;
     /** Set to {@code true} to print, per op, how much of its tolerance the worst element used. */
