@@ -46,6 +46,9 @@ interface ImageSpec extends ConformanceContext {
             new int[] {1, 1, 1}, new int[] {4, 1, 1}, new int[] {1, 3, 35}, new int[] {5, 2, 12},
             new int[] {2, 16, 9}, new int[] {3, 3, 49}, new int[] {65, 4, 1});
 
+    /** More im2col values than the default kernels unfold at once (1 << 22): the batch is done in parts. */
+    ConvCase LARGE_BATCH = new ConvCase(new ConvGeometry(16, 28, 28, 8, 3, 1, 1), 40);
+
     List<ConvCase> CONV_CASES = List.of(
             new ConvCase(new ConvGeometry(1, 1, 1, 1, 1, 1, 0), 1),
             new ConvCase(new ConvGeometry(1, 5, 5, 2, 3, 1, 0), 3),
@@ -57,7 +60,9 @@ interface ImageSpec extends ConformanceContext {
             new ConvCase(new ConvGeometry(1, 7, 7, 2, 5, 2, 2), 1),
             new ConvCase(new ConvGeometry(3, 4, 9, 3, 3, 2, 0), 5),
             new ConvCase(new ConvGeometry(2, 3, 3, 1, 5, 1, 1), 2),
-            new ConvCase(new ConvGeometry(16, 10, 10, 16, 3, 1, 1), 2));
+            new ConvCase(new ConvGeometry(16, 10, 10, 16, 3, 1, 1), 2),
+            LARGE_BATCH);
+
 
     List<PoolCase> POOL_CASES = List.of(
             new PoolCase(PoolGeometry.square(1, 4, 4, 2, 2), 1),
