@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.distill4j.backend.Backend;
 import org.distill4j.backend.ConvGeometry;
 import org.distill4j.backend.ImageOps;
 import org.distill4j.backend.PoolGeometry;
@@ -32,10 +34,13 @@ interface ImageValidationSpec extends ConformanceContext {
     }
 
     private DynamicTest rejects(String name, Call call, String... mentions) {
+        return rejects(name, IllegalArgumentException.class, call, mentions);
+    }
+
+    private <T extends Throwable> DynamicTest rejects(String name, Class<T> type, Call call, String... mentions) {
         return dynamicTest(name, () -> {
             try (Scope s = backend().newScope()) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> call.run(backend().images(), s), name + ": expected IllegalArgumentException");
+                T e = assertThrows(type, () -> call.run(backend().images(), s), name + ": expected " + type.getSimpleName());
                 String message = String.valueOf(e.getMessage());
                 for (String m : mentions) {
                     assertTrue(message.contains(m), name + ": the message should mention '" + m + "' but was: " + message);
@@ -160,6 +165,49 @@ interface ImageValidationSpec extends ConformanceContext {
                     Tensor gamma = t(s, 2);
                     o.batchNormBackward(t(s, 2, 10), t(s, 2, 10), 2, t(s, 2), t(s, 2), gamma, null, gamma, t(s, 2));
                 }, "batchNormBackward"));
+    }
+
+    @TestFactory
+    @DisplayName("image ops reject null tensors (NullPointerException), closed ones (IllegalStateException) and another backend's")
+    default Stream<DynamicTest> imageOpsRejectNullClosedAndForeignTensors() {
+        AtomicReference<Backend> other = new AtomicReference<>();
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.addAll(everyImageOpRejects("a null tensor", NullPointerException.class, s -> null, "null"));
+        tests.addAll(everyImageOpRejects("a closed tensor", IllegalStateException.class, s -> {
+            Tensor x = s.tensor(2, 35);
+            x.close();
+            return x;
+        }, "closed"));
+        tests.addAll(everyImageOpRejects("a tensor of another backend instance", IllegalArgumentException.class, s -> {
+            Backend second = other.updateAndGet(b -> b != null ? b : provider().create(config()));
+            return s.adopt(second.tensor(2, 35));
+        }, "backend"));
+        return tests.stream().onClose(() -> {
+            if (other.get() != null) {
+                other.get().close();
+            }
+        });
+    }
+
+    /** Every image op, called with {@code bad} as its image input and right-sized tensors of this backend elsewhere. */
+    private List<DynamicTest> everyImageOpRejects(String what, Class<? extends Throwable> type, Function<Scope, Tensor> bad,
+                                                  String mention) {
+        ConvGeometry g = CONV;
+        PoolGeometry p = PoolGeometry.square(1, 7, 5, 2, 2);
+        return List.of(
+                rejects("conv2d with " + what, type, (o, s) -> o.conv2d(bad.apply(s), t(s, 2, 9), t(s, 2), g, t(s, 2, 30)), mention),
+                rejects("conv2dBackward with " + what, type, (o, s) -> o.conv2dBackward(t(s, 2, 30), bad.apply(s), t(s, 2, 9), g,
+                        t(s, 2, 35), t(s, 2, 9), t(s, 2)), mention),
+                rejects("maxPool2d with " + what, type, (o, s) -> o.maxPool2d(bad.apply(s), p, t(s, 2, 6)), mention),
+                rejects("maxPool2dBackward with " + what, type, (o, s) -> o.maxPool2dBackward(t(s, 2, 6), bad.apply(s), p,
+                        t(s, 2, 35)), mention),
+                rejects("avgPool2d with " + what, type, (o, s) -> o.avgPool2d(bad.apply(s), p, t(s, 2, 6)), mention),
+                rejects("avgPool2dBackward into " + what, type, (o, s) -> o.avgPool2dBackward(t(s, 2, 6), p, bad.apply(s)), mention),
+                rejects("channelMoments of " + what, type, (o, s) -> o.channelMoments(bad.apply(s), 5, t(s, 5), t(s, 5)), mention),
+                rejects("channelAffine of " + what, type, (o, s) -> o.channelAffine(bad.apply(s), 5, t(s, 5), t(s, 5), t(s, 2, 35)),
+                        mention),
+                rejects("batchNormBackward with " + what, type, (o, s) -> o.batchNormBackward(t(s, 2, 35), bad.apply(s), 5,
+                        t(s, 5), t(s, 5), t(s, 5), t(s, 2, 35), t(s, 5), t(s, 5)), mention));
     }
 
     @TestFactory
