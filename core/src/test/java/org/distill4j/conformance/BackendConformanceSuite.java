@@ -10,8 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The conformance suite every backend runs: each op of {@link Backend} against a float64 reference
- * (EJML for gemm) on random and adversarial inputs, loss gradients against finite differences,
+ * The conformance suite every backend runs: each op of {@link Backend} and of {@link Backend#images()} against a
+ * float64 reference (EJML for gemm, direct loops for the image ops) on random and adversarial inputs, loss and
+ * image-op gradients against finite differences,
  * argument validation, tensor lifetimes and use from several threads at once. Tolerances are in {@link Tolerances}.
  *
  * <p>A backend module runs it with a one-line subclass in its tests:
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceSuite implements MemorySpec, ValidationSpec, ElementwiseSpec,
-        LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec, ConcurrencySpec {
+        LinearAlgebraSpec, ActivationSpec, SoftmaxSpec, LossSpec, GradientSpec, OptimiserSpec, ConcurrencySpec,
+        ImageSpec, ImageGradientSpec, ImageValidationSpec {
     private final BackendProvider provider;
     private final BackendConfig config;
     /** Set to {@code true} to print, per op, how much of its tolerance the worst element used. */

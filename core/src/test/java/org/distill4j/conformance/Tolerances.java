@@ -31,6 +31,30 @@ package org.distill4j.conformance;
  *   <tr><td>{@link #adamParam}</td><td>adamUpdate's parameter</td>
  *       <td>{@link #formula} of the step, plus {@code U / (1 - beta^step)} relative, because the bias
  *       corrections lose digits when computed in float32</td></tr>
+ *   <tr><td>exact</td><td>maxPool2d; maxPool2dBackward where one window at most picks an input</td>
+ *       <td>0 (a maximum is one of its inputs; ties go to the first in scan order)</td></tr>
+ *   <tr><td>{@link #convolution}</td><td>conv2d</td>
+ *       <td>{@link #gemm} with {@code k = C k k + 2}, against {@code |bias| + sum |w x|}: a dot product of length
+ *       {@code C k k}, the bias one more term, and one more rounding where it is added after the products</td></tr>
+ *   <tr><td>{@link #gemm}</td><td>conv2dBackward</td>
+ *       <td>gradWeight: {@code k = N oh ow} (a sum over every output pixel of the batch); gradInput:
+ *       {@code k = outC k k} (at most that many products reach one input); each against its sum of {@code |dy w|}
+ *       or {@code |dy x|}</td></tr>
+ *   <tr><td>{@link #reduction}</td><td>conv2dBackward's gradBias, batchNormBackward's gradBeta; maxPool2dBackward
+ *       where several windows pick one input</td><td>a sum of {@code N oh ow}, {@code M} or that many windows' terms</td></tr>
+ *   <tr><td>{@link #average}</td><td>avgPool2d, avgPool2dBackward, channelMoments' mean</td>
+ *       <td>{@link #reduction} of {@code n + 2} terms against the mean of {@code |x|}: a sum of n terms, then
+ *       {@code 1/n} rounded and a multiplication (or one division)</td></tr>
+ *   <tr><td>{@link #channelVariance}</td><td>channelMoments' biased variance</td>
+ *       <td>{@link #reduction} of {@code M + 4} terms against {@code mean((|x - mean| + |mean|)^2)}: the two-pass
+ *       sum of squared deviations, and also a one-pass {@code mean(x^2) - mean^2}, whose error grows with
+ *       {@code mean^2}</td></tr>
+ *   <tr><td>{@link #elementwise}</td><td>channelAffine</td><td>against {@code |scale x| + |shift|}</td></tr>
+ *   <tr><td>{@link #batchNormInput}</td><td>batchNormBackward's gradIn, and gradGamma</td>
+ *       <td>gradIn: {@link #formula} of {@code |gamma| invStd (|dy| + mean|dy| + |xhat| mean(|dy| |xhat|))} plus
+ *       {@code |gamma| invStd} times the {@link #reduction} of the two channel means, where {@code |xhat|} is taken
+ *       as {@code |x - mean| invStd + |mean| invStd} because x - mean is rounded and mean and invStd come in as
+ *       float32; gradGamma: {@link #reduction} of {@code M + 4} terms against {@code sum |dy| |xhat|}</td></tr>
  *   <tr><td>{@link #HAND_CASE}</td><td>losses on tiny cases with values worked out by hand</td>
  *       <td>{@code 1e-6} absolute (inputs such as {@code 2 ln 3} are float32 roundings of the exact values)</td></tr>
  *   <tr><td>finite differences</td><td>loss gradients against the float64 reference loss</td>
@@ -86,6 +110,40 @@ public final class Tolerances {
     /** One element of a gemm with inner dimension {@code k}; {@code absScale = |alpha| (|A||B|)_ij + |beta C_ij|}. */
     public static double gemm(int k, double absScale) {
         return (k + 4) * U * absScale;
+    }
+
+    /** One conv2d output of a patch of {@code patchSize = C k k} weights; {@code absScale = |bias| + sum |w x|}. */
+    public static double convolution(int patchSize, double absScale) {
+        return gemm(patchSize + 2, absScale);
+    }
+
+    /** The mean of {@code n} terms whose absolute values have mean {@code absMean}. */
+    public static double average(long n, double absMean) {
+        return reduction(n + 2, absMean);
+    }
+
+    /**
+     * The biased variance of {@code m} values; {@code magnitude = mean((|x - mean| + |mean|)^2)}, which bounds both
+     * the squared deviations and {@code mean(x^2)}.
+     */
+    public static double channelVariance(long m, double magnitude) {
+        return reduction(m + 4, magnitude);
+    }
+
+    /**
+     * One element of batchNormBackward's gradIn, {@code gamma invStd (dy - mean(dy) - xhat mean(dy xhat))} over the
+     * {@code m} values of its channel.
+     *
+     * @param factor      {@code |gamma| invStd}
+     * @param absDy       {@code |dy|} of this element
+     * @param meanAbsDy   the channel's mean of {@code |dy|}
+     * @param xhat        this element's {@code |x - mean| invStd + |mean| invStd}
+     * @param meanAbsDyXhat the channel's mean of {@code |dy|} times that magnitude
+     */
+    public static double batchNormInput(long m, double factor, double absDy, double meanAbsDy, double xhat,
+                                        double meanAbsDyXhat) {
+        double means = meanAbsDy + xhat * meanAbsDyXhat;
+        return formula(factor * (absDy + means)) + factor * reduction(m, means);
     }
 
     /**
