@@ -151,24 +151,24 @@ public final class ImageKernels {
         return best;
     }
 
-    /** The mean of each window of rows {@code from .. to-1}. */
+    /** The mean of each window of rows {@code from .. to-1}, summed in float64 (so windows of huge values do not overflow). */
     public static void avgPool(float[] input, int from, int to, PoolGeometry g, float[] out) {
         int oh = g.outHeight();
         int ow = g.outWidth();
-        float scale = 1f / (g.kernelHeight() * g.kernelWidth());
+        double scale = 1.0 / (g.kernelHeight() * g.kernelWidth());
         int o = from * g.outputSize();
         for (int plane = from * g.channels(); plane < to * g.channels(); plane++) {
             int base = plane * g.height() * g.width();
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    float sum = 0f;
+                    double sum = 0;
                     for (int ky = 0; ky < g.kernelHeight(); ky++) {
                         int line = base + (oy * g.stride() + ky) * g.width() + ox * g.stride();
                         for (int kx = 0; kx < g.kernelWidth(); kx++) {
                             sum += input[line + kx];
                         }
                     }
-                    out[o++] = sum * scale;
+                    out[o++] = (float) (sum * scale);
                 }
             }
         }
