@@ -47,6 +47,10 @@ final class EvalCommand implements Callable<Integer> {
             + " ensemble; exit code 1 unless every prediction agrees and every difference is within that.")
     boolean compare;
 
+    @Option(names = "--latency", paramLabel = "ROWS", description = "Also time each model on a batch of the first ROWS test"
+            + " examples: the median of 50 runs after 10 to warm up.")
+    Integer latencyRows;
+
     @Option(names = "--json", description = "Print the evaluation as JSON.")
     boolean json;
 
@@ -69,6 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         if (compare && (modelFiles.size() != 2 || json)) {
             throw new UsageException("--compare takes exactly two --model files, and prints no JSON");
         }
+        DataOptions.requirePositive(latencyRows, "--latency");
         data.check();
         backendOptions.check();
         Map<String, String> readerOptions = onnx.readerOptions();
@@ -81,6 +86,11 @@ final class EvalCommand implements Callable<Integer> {
                     try (TeacherModel model = TeacherModels.open(file, readerOptions)) {
                         test = test != null ? test : loadFor(file, model.signature());
                         s = foreign(file, model, test);
+                        if (latencyRows != null) {
+                            float[] x = rows(test, latencyRows);
+                            int n = x.length / test.featureCount();
+                            printLatency(file, n, () -> model.run(x, n));
+                        }
                     }
                 } else {
                     try (ModelFile.Saved saved = ModelFile.read(backend, file)) {
@@ -88,6 +98,10 @@ final class EvalCommand implements Callable<Integer> {
                         long start = System.nanoTime();
                         TeacherLogits logits = TeacherLogits.compute(saved.model(), saved.schema().preprocessing().apply(test));
                         s = new Scored(file, logits, saved.model().outputSize(), saved.schema().classNames(), seconds(start));
+                        if (latencyRows != null) {
+                            Dataset batch = saved.schema().preprocessing().apply(test).subset(firstRows(test, latencyRows));
+                            printLatency(file, batch.size(), () -> Inference.logits(saved.model(), batch, batch.size()));
+                        }
                     }
                 }
                 if (!members.isEmpty()) {
@@ -179,6 +193,40 @@ final class EvalCommand implements Callable<Integer> {
                     + (member.classNames() != null ? member.classNames() : member.classes())
                     + ", the first model " + (first.classNames() != null ? first.classNames() : first.classes()));
         }
+    }
+
+    /** A timed piece of work. */
+    private interface Run {
+        void run() throws IOException;
+    }
+
+    /** Prints the median time of {@code run} over 50 runs after 10 to warm up. */
+    private static void printLatency(Path file, int rows, Run run) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            run.run();
+        }
+        long[] nanos = new long[50];
+        for (int i = 0; i < nanos.length; i++) {
+            long start = System.nanoTime();
+            run.run();
+            nanos[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(nanos);
+        System.out.printf("%s: latency %.3f ms per batch of %d (median of %d runs)%n", file, nanos[nanos.length / 2] / 1e6, rows,
+                nanos.length);
+    }
+
+    private static int[] firstRows(Dataset test, int rows) {
+        int[] first = new int[Math.min(rows, test.size())];
+        java.util.Arrays.setAll(first, i -> i);
+        return first;
+    }
+
+    private static float[] rows(Dataset test, int rows) {
+        int[] first = firstRows(test, rows);
+        float[] x = new float[first.length * test.featureCount()];
+        test.gather(first, 0, first.length, x, null);
+        return x;
     }
 
     private static double seconds(long start) {

@@ -166,7 +166,7 @@ class OnnxCliTest {
     }
 
     @Test
-    @DisplayName("eval --compare counts the predictions a model and its export agree on and their largest logit difference")
+    @DisplayName("eval --compare counts the predictions a model and its export agree on and their largest logit difference; --latency times a batch")
     void evalCompareOfAModelAndItsExport() throws Exception {
         Path[] files = trainAndExport("compare");
         Result r = run("eval", "--model", files[0].toString(), "--model", files[1].toString(), "--compare", "--test",
@@ -174,6 +174,10 @@ class OnnxCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("on " + ROWS + " test examples: predicted class agrees on " + ROWS + " of " + ROWS), r.out());
         assertTrue(r.out().contains("of the tolerance 1e-4 x max(1, |logit|): within"), r.out());
+
+        Result timed = run("eval", "--model", files[1].toString(), "--latency", "5", "--test", dir.resolve("train.csv").toString());
+        assertTrue(timed.out().contains(files[1] + ": latency ") && timed.out().contains(" ms per batch of 5 (median of 50 runs)"),
+                timed.out());
 
         Result one = run("eval", "--model", files[0].toString(), "--compare", "--test", dir.resolve("train.csv").toString());
         assertEquals(2, one.code());
