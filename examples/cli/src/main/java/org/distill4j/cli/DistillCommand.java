@@ -100,7 +100,7 @@ final class DistillCommand implements Callable<Integer> {
         DistillConfig distill = UsageException.ofOptions(() -> new DistillConfig(temperature, alpha, method.softTerm()));
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         student.check();
-        TeacherSource source = teacher.source();
+        TeacherSource source = teacher.source(backendOptions.threads);
         if (omitClasses != null && onlyClasses != null) {
             throw new UsageException("--omit-classes and --only-classes cannot be combined");
         }
@@ -158,7 +158,7 @@ final class DistillCommand implements Callable<Integer> {
                     + " hidden layers");
         }
         try (Backend backend = backendOptions.create(); OnlineTeachers online = onlineTeacher || hint != null
-                ? OnlineTeachers.open(backend, teacher.kind.models, prepared.schema().preprocessing(), teacher.onnx.readerOptions())
+                ? OnlineTeachers.open(backend, teacher.kind.models, prepared.schema().preprocessing(), teacher.onnx.readerOptions(backendOptions.threads))
                 : null) {
             Dataset transfer = prepared.schema().preprocessing().apply(rawTransfer.data());
             TeacherLogits logits = null;

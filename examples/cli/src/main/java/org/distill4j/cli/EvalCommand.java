@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
         DataOptions.requirePositive(latencyRows, "--latency");
         data.check();
         backendOptions.check();
-        Map<String, String> readerOptions = onnx.readerOptions();
+        Map<String, String> readerOptions = onnx.readerOptions(backendOptions.threads);
         List<Scored> members = new ArrayList<>();
         Dataset test = null;
         try (Backend backend = backendOptions.create()) {

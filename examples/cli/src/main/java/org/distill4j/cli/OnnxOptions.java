@@ -18,8 +18,8 @@ final class OnnxOptions {
             + " says prob or softmax (default: ${DEFAULT-VALUE}).")
     String outputKind;
 
-    /** The options for the reader of ONNX files. */
-    Map<String, String> readerOptions() {
+    /** The options for the reader of ONNX files; ONNX Runtime runs on {@code threads} threads ({@code --threads}) when given. */
+    Map<String, String> readerOptions(Integer threads) {
         if (!List.of("auto", "logits", "probabilities").contains(outputKind)) {
             throw new UsageException("--onnx-output-kind must be logits, probabilities or auto, found " + outputKind);
         }
@@ -30,6 +30,9 @@ final class OnnxOptions {
         }
         if (output != null) {
             options.put("output", output);
+        }
+        if (threads != null) {
+            options.put("threads", Integer.toString(threads));
         }
         return options;
     }

@@ -53,8 +53,8 @@ final class TeacherOptions {
         return kind.models.stream().anyMatch(TeacherModels::isForeign);
     }
 
-    /** Checks the options and that the files exist, before any data are read. */
-    TeacherSource source() throws NoSuchFileException {
+    /** Checks the options and that the files exist, before any data are read; ONNX teachers run on {@code threads} ({@code --threads}). */
+    TeacherSource source(Integer threads) throws NoSuchFileException {
         if (shifts < 0) {
             throw new UsageException("--teacher-shifts must be >= 0, found " + shifts);
         }
@@ -72,7 +72,7 @@ final class TeacherOptions {
             EvalCommand.requireFile(rows);
         }
         if (models) {
-            return new TeacherSource.Models(kind.models, combine, shifts, onnx.readerOptions());
+            return new TeacherSource.Models(kind.models, combine, shifts, onnx.readerOptions(threads));
         }
         return kind.logits != null ? new TeacherSource.ImportedLogits(kind.logits, rows)
                 : new TeacherSource.ImportedProbabilities(kind.probabilities, rows);

@@ -72,8 +72,11 @@ public final class OnnxTeacher implements TeacherModel {
         }
         OrtEnvironment env = environment(file);
         OrtSession session;
-        try {
-            session = env.createSession(file.toString(), new OrtSession.SessionOptions());
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            if (options.threads() > 0) {
+                sessionOptions.setIntraOpNumThreads(options.threads());
+            }
+            session = env.createSession(file.toString(), sessionOptions);
         } catch (OrtException e) {
             throw new DataFormatException(file, "ONNX Runtime cannot load it as an ONNX model: " + e.getMessage());
         }

@@ -230,6 +230,16 @@ class OnnxTeacherTest {
     }
 
     @Test
+    void aThreadCountRunsTheModelOnThatManyThreadsAndMustBePositive() throws Exception {
+        Path file = ForeignGraphs.logOf(dir.resolve("log.onnx"));
+        TeacherSource.Aligned a = new TeacherSource.Models(List.of(file), TeacherLogits.Combine.PROBABILITIES, 0,
+                Map.of("output-kind", "logits", "threads", "1")).logits(backend, TeacherSource.Transfer.whole(new Dataset(new float[] {1, 2, 3, 4, 5, 6}, 3, new int[2], 3)), 1f);
+        assertEquals((float) Math.log(5), a.logits().toArray()[4], 1e-6f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxTeacherOptions.of(Map.of("threads", "0")));
+        assertEquals("ONNX threads '0', expected a count >= 1", e.getMessage());
+    }
+
+    @Test
     void anOutputNameTheModelLacksIsNamedWithTheOnesItHas() throws Exception {
         Path file = ForeignGraphs.logOf(dir.resolve("log.onnx"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> logits(
