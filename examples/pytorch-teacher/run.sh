@@ -28,22 +28,22 @@ mkdir -p "$work/logs"
 start=$(date +%s)
 
 "$py" "$here/teacher.py" "$mnist" "$work" "$teacher_epochs" 1 | tee "$work/logs/teacher.log"
-"$d4j" eval --data "$mnist" --model "$work/teacher.onnx" --latency 256 > "$work/logs/eval-teacher.log" 2>&1
+"$d4j" eval --data "$mnist" --model "$work/teacher.onnx" --latency 256 --threads 1 > "$work/logs/eval-teacher.log" 2>&1
 
 for seed in "${seeds[@]}"; do
   "$d4j" train --data "$mnist" "${student[@]}" --seed "$seed" --runs "$work/runs" --name "alone-s$seed" \
     > "$work/logs/alone-s$seed.log" 2>&1
   "$d4j" distill --data "$mnist" --teacher "$work/teacher.onnx" "${student[@]}" "${distill[@]}" --seed "$seed" \
     --runs "$work/runs" --name "distilled-s$seed" > "$work/logs/distilled-s$seed.log" 2>&1
-  grep -ho 'test errors: [0-9]* of [0-9]*' "$work/logs/alone-s$seed.log" "$work/logs/distilled-s$seed.log" | paste -sd' ' \
-    | sed "s/^/seed $seed: alone, distilled /"
+  echo "seed $seed: test errors alone $(grep -o 'test errors: [0-9]*' "$work/logs/alone-s$seed.log" | grep -o '[0-9]*$')," \
+    "distilled $(grep -o 'test errors: [0-9]*' "$work/logs/distilled-s$seed.log" | grep -o '[0-9]*$')"
 done
 
 "$d4j" export --model "$work/runs/distilled-s1/student.safetensors" --onnx "$work/student.onnx" | tee "$work/logs/export.log"
 "$d4j" eval --data "$mnist" --model "$work/runs/distilled-s1/student.safetensors" --model "$work/student.onnx" --compare \
   --threads 1 > "$work/logs/compare.log" 2>&1
 tail -1 "$work/logs/compare.log"
-"$d4j" eval --data "$mnist" --model "$work/student.onnx" --latency 256 > "$work/logs/eval-student-onnx.log" 2>&1
+"$d4j" eval --data "$mnist" --model "$work/student.onnx" --latency 256 --threads 1 > "$work/logs/eval-student-onnx.log" 2>&1
 for kind in alone distilled; do
   "$d4j" eval --data "$mnist" --model "$work/runs/$kind-s1/$( [[ $kind == alone ]] && echo model || echo student ).safetensors" \
     --latency 256 --threads 1 > "$work/logs/eval-$kind.log" 2>&1

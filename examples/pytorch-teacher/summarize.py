@@ -39,13 +39,13 @@ def main():
         ("teacher, PyTorch", f"CNN, {teacher['parameters']:,} parameters, {teacher['epochs']} epochs",
          teacher["test_errors"], f"{teacher['latency_ms_batch_256']:.2f} ms (PyTorch, 1 thread)", size("teacher.onnx") + " (.onnx)"),
         ("teacher, ONNX", "teacher.onnx in ONNX Runtime (`eval --model teacher.onnx`)", errors(logs / "eval-teacher.log"),
-         f"{latency(logs / 'eval-teacher.log'):.2f} ms (ONNX Runtime)", size("teacher.onnx")),
+         f"{latency(logs / 'eval-teacher.log'):.2f} ms (ONNX Runtime, 1 thread)", size("teacher.onnx")),
         ("student alone", "784-100-10 MLP, hard labels", spread(alone),
          f"{latency(logs / 'eval-alone.log'):.2f} ms (distill4j CPU, 1 thread)", size("runs/alone-s1/model.safetensors")),
         ("distilled student", "the same, from teacher.onnx, T = 20, alpha = 0.1", spread(distilled),
          f"{latency(logs / 'eval-distilled.log'):.2f} ms (distill4j CPU, 1 thread)", size("runs/distilled-s1/student.safetensors")),
         ("distilled, ONNX", "seed 1's student exported (`export`), in ONNX Runtime", errors(logs / "eval-student-onnx.log"),
-         f"{latency(logs / 'eval-student-onnx.log'):.2f} ms (ONNX Runtime)", size("student.onnx")),
+         f"{latency(logs / 'eval-student-onnx.log'):.2f} ms (ONNX Runtime, 1 thread)", size("student.onnx")),
     ]
     print(f"`examples/pytorch-teacher/run.sh` took {seconds} s; {teacher['torch']} (PyTorch), {java}; student seeds {' '.join(seeds)};"
           f" student options: `{options}`.\n")
