@@ -50,4 +50,4 @@ for kind in alone distilled; do
 done
 
 "$py" "$here/summarize.py" "$work" "$(( $(date +%s) - start ))" "${seeds[*]}" "${student[*]} ${distill[*]}" \
-  "$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)"
+  "Java $(DISTILL4J_JAVA_OPTS=-XshowSettings:properties "$d4j" --version 2>&1 | sed -n 's/.*java.runtime.version = //p')"
