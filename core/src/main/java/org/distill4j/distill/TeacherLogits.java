@@ -79,17 +79,17 @@ public final class TeacherLogits {
     public static TeacherLogits computeShiftAveraged(Sequential teacher, Dataset transfer, int maxShift,
                                                      float temperature) {
         try {
-            return computeShiftAveraged(examples -> Inference.logits(teacher, examples, Inference.DEFAULT_BATCH), transfer, maxShift,
-                    temperature);
+            return computeShiftAveraged((examples, first) -> Inference.logits(teacher, examples, Inference.DEFAULT_BATCH), transfer,
+                    maxShift, temperature);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A teacher as a function: its logits {@code [rows, classes]} for a set of examples. */
+    /** A teacher as a function: its logits {@code [rows, classes]} for examples {@code first, first + 1, ...} of the transfer set (or shifted copies of them). */
     @FunctionalInterface
     public interface Scorer {
-        float[] logits(Dataset examples) throws IOException;
+        float[] logits(Dataset examples, int first) throws IOException;
     }
 
     /**
@@ -112,7 +112,7 @@ public final class TeacherLogits {
         int f = transfer.featureCount();
         int n = transfer.size();
         if (maxShift == 0) {
-            float[] z = teacher.logits(transfer);
+            float[] z = teacher.logits(transfer, 0);
             return of(z, n, z.length / Math.max(n, 1));
         }
         int classes = -1;
@@ -132,7 +132,7 @@ public final class TeacherLogits {
                     for (int r = 0; r < rows; r++) {
                         ImageJitter.shift(original, r * f, shifted, r * f, height, width, dy, dx);
                     }
-                    float[] z = teacher.logits(new Dataset(shifted, f, unlabelled, transfer.classCount()));
+                    float[] z = teacher.logits(new Dataset(shifted, f, unlabelled, transfer.classCount()), start);
                     if (classes < 0) {
                         classes = z.length / rows;
                     }

@@ -45,6 +45,11 @@ public final class TeacherModels {
      * stops the run at that row, with its index.
      */
     public static ProbabilityLogits.Converted logits(TeacherModel model, Path file, Dataset raw) throws IOException {
+        return logits(model, file, raw, 0);
+    }
+
+    /** {@link #logits(TeacherModel, Path, Dataset)} of transfer examples {@code firstExample, firstExample + 1, ...}, which a bad row's index counts from. */
+    public static ProbabilityLogits.Converted logits(TeacherModel model, Path file, Dataset raw, int firstExample) throws IOException {
         int d = raw.featureCount();
         model.checkInput(d);
         int n = raw.size();
@@ -59,7 +64,7 @@ public final class TeacherModels {
             int rows = Math.min(BATCH, n - from);
             float[] x = new float[rows * d];
             raw.gather(order, from, rows, x, null);
-            int first = from;
+            int first = firstExample + from;
             float[] out = outputs(model, file, x, rows, classes, r -> first + r);
             if (all == null) {
                 classes = out.length / rows;

@@ -127,7 +127,7 @@ public sealed interface TeacherSource {
             try (TeacherModel model = TeacherModels.open(file, readerOptions)) {
                 if (shifts > 0) {
                     model.checkInput(raw.featureCount());
-                    TeacherLogits l = TeacherLogits.computeShiftAveraged(x -> TeacherModels.logits(model, file, x).logits(), raw,
+                    TeacherLogits l = TeacherLogits.computeShiftAveraged((x, first) -> TeacherModels.logits(model, file, x, first).logits(), raw,
                             shifts, temperature);
                     report.append(String.format("teacher %s: %s; soft targets averaged over %d shifts of the raw images, in %.1f s%n",
                             file, model.describe(), (2 * shifts + 1) * (2 * shifts + 1), (System.nanoTime() - start) / 1e9));

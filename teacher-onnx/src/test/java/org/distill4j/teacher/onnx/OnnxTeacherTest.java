@@ -142,6 +142,19 @@ class OnnxTeacherTest {
     }
 
     @Test
+    void withShiftsANaNOutputStopsTheRunAtItsTransferExample() throws Exception {
+        Path file = ForeignGraphs.sqrtOfImage(dir.resolve("sqrt.onnx"));
+        float[] x = new float[5001 * 4];
+        java.util.Arrays.fill(x, 1f);
+        java.util.Arrays.fill(x, 5000 * 4, 5001 * 4, -1f);
+        TeacherSource.Transfer images = TeacherSource.Transfer.whole(new Dataset(x, 4, new int[5001], CLASSES,
+                new Dataset.ImageShape(1, 2, 2)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TeacherSource.Models(List.of(file),
+                TeacherLogits.Combine.PROBABILITIES, 1).logits(backend, images, 1f));
+        assertTrue(e.getMessage().startsWith("teacher " + file + " gave NaN for transfer example 5000"), e.getMessage());
+    }
+
+    @Test
     void anExportedFileSaysItsFeatureAndClassCountsAndNames() throws Exception {
         Path onnx = dir.resolve("named.onnx");
         try (Sequential model = mlp(Preprocessing.none(FEATURES))) {
