@@ -199,6 +199,23 @@ public final class Preprocessing {
         return out;
     }
 
+    /**
+     * The raw features that {@link #transform} maps to {@code inputs} ({@code rows} examples, row-major), in a new
+     * array: {@code input / scale + offset}. A filled missing value comes back as its fill value.
+     */
+    public float[] restore(float[] inputs, int rows) {
+        int d = offset.length;
+        if (rows < 0 || inputs.length != (long) rows * d) {
+            throw new IllegalArgumentException("expected " + rows + " x " + d + " inputs, found " + inputs.length);
+        }
+        float[] raw = new float[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            int j = i % d;
+            raw[i] = inputs[i] / scale[j] + offset[j];
+        }
+        return raw;
+    }
+
     /** The same examples, labels and names with transformed features. */
     public Dataset apply(Dataset data) {
         if (data.featureCount() != offset.length) {

@@ -1,10 +1,14 @@
 package org.distill4j.distill;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.distill4j.backend.Scope;
 import org.distill4j.backend.Tensor;
 import org.distill4j.data.Dataset;
+import org.distill4j.data.Preprocessing;
 import org.distill4j.nn.Pass;
 import org.distill4j.nn.Sequential;
 import org.distill4j.train.Batch;
@@ -31,7 +35,59 @@ public sealed interface BatchTeacher {
      * student's inputs as they are: their preprocessing must be the student's.
      */
     static BatchTeacher online(List<Sequential> models, TeacherLogits.Combine combine, float temperature) {
-        return new Online(List.copyOf(models), combine, temperature);
+        return new Online(models.stream().<Member>map(Member.Native::new).toList(), combine, temperature);
+    }
+
+    /** One teacher of an {@link Online} teacher. */
+    sealed interface Member {
+        /** A distill4j model, which takes the student's inputs as they are. */
+        record Native(Sequential model) implements Member {
+            @Override
+            public int classes() {
+                return model.outputSize();
+            }
+        }
+
+        /**
+         * A model of another format (ONNX), which takes raw features: each batch of the student's inputs is turned back
+         * into the raw features {@code studentInputs} maps to them ({@link Preprocessing#restore}), and its
+         * probabilities, if it gives them, into logits. An output that is not finite stops training, naming the example.
+         *
+         * @param classes the model's output count
+         */
+        record Foreign(TeacherModel model, Path file, Preprocessing studentInputs, int classes) implements Member {
+            /**
+             * The member for {@code model}, its input checked; its classes are those its output shape declares, or
+             * counted by running it on one example (the raw features of zero inputs).
+             */
+            public static Foreign of(TeacherModel model, Path file, Preprocessing studentInputs) throws IOException {
+                int d = studentInputs.featureCount();
+                model.checkInput(d);
+                int classes = model.signature().classCount();
+                if (classes < 0) {
+                    classes = model.run(studentInputs.restore(new float[d], 1), 1).length;
+                }
+                if (classes < 2) {
+                    throw new IllegalArgumentException("teacher " + file + " gives " + classes + " output per example; expected"
+                            + " one per class, at least 2");
+                }
+                return new Foreign(model, file, studentInputs, classes);
+            }
+
+            float[] logits(float[] inputs, Batch batch) {
+                int rows = batch.size();
+                try {
+                    float[] out = TeacherModels.outputs(model, file, studentInputs.restore(inputs, rows), rows, classes,
+                            r -> batch.indices()[r]);
+                    return model.givesProbabilities() ? ProbabilityLogits.convert(file, out, rows, classes).logits() : out;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        /** The number of classes the member scores. */
+        int classes();
     }
 
     /** See {@link BatchTeacher#cached}. */
@@ -64,38 +120,46 @@ public sealed interface BatchTeacher {
         }
     }
 
-    /** See {@link BatchTeacher#online}. */
-    record Online(List<Sequential> models, TeacherLogits.Combine combine, float temperature) implements BatchTeacher {
+    /** See {@link BatchTeacher#online}; its members may mix distill4j models and models of other formats. */
+    record Online(List<Member> members, TeacherLogits.Combine combine, float temperature) implements BatchTeacher {
         public Online {
-            if (models.isEmpty()) {
+            members = List.copyOf(members);
+            if (members.isEmpty()) {
                 throw new IllegalArgumentException("an online teacher needs at least one model");
             }
-            int classes = models.get(0).outputSize();
-            for (Sequential m : models) {
-                if (m.outputSize() != classes) {
-                    throw new IllegalArgumentException("ensemble members disagree: " + classes + " vs " + m.outputSize() + " outputs");
+            int classes = members.get(0).classes();
+            for (Member m : members) {
+                if (m.classes() != classes) {
+                    throw new IllegalArgumentException("ensemble members disagree: " + classes + " vs " + m.classes() + " outputs");
                 }
             }
         }
 
         @Override
         public Tensor logits(Batch batch, Scope scope) {
-            if (models.size() == 1) {
-                return models.get(0).forward(batch.features(), Pass.inference(scope));
+            if (members.size() == 1 && members.get(0) instanceof Member.Native n) {
+                return n.model().forward(batch.features(), Pass.inference(scope));
             }
-            List<TeacherLogits> members = new ArrayList<>();
-            for (Sequential m : models) {
-                Tensor z = m.forward(batch.features(), Pass.inference(scope));
-                members.add(TeacherLogits.of(z.toArray(), batch.size(), classes()));
+            float[] inputs = null;
+            List<TeacherLogits> scored = new ArrayList<>();
+            for (Member m : members) {
+                float[] z;
+                if (m instanceof Member.Foreign f) {
+                    inputs = inputs != null ? inputs : batch.features().toArray();
+                    z = f.logits(inputs, batch);
+                } else {
+                    z = ((Member.Native) m).model().forward(batch.features(), Pass.inference(scope)).toArray();
+                }
+                scored.add(TeacherLogits.of(z, batch.size(), classes()));
             }
             Tensor t = scope.tensor(batch.size(), classes());
-            t.copyFrom(TeacherLogits.ensemble(members, combine, temperature).toArray(), 0);
+            t.copyFrom(scored.size() == 1 ? scored.get(0).toArray() : TeacherLogits.ensemble(scored, combine, temperature).toArray(), 0);
             return t;
         }
 
         @Override
         public int classes() {
-            return models.get(0).outputSize();
+            return members.get(0).classes();
         }
 
         @Override
@@ -103,10 +167,13 @@ public sealed interface BatchTeacher {
             if (studentClasses != classes()) {
                 throw new IllegalArgumentException("the student has " + studentClasses + " outputs, the teacher " + classes());
             }
-            for (Sequential m : models) {
-                if (m.inputSize() != data.featureCount()) {
-                    throw new IllegalArgumentException("the online teacher takes " + m.inputSize() + " features, the transfer set has "
-                            + data.featureCount());
+            for (Member m : members) {
+                if (m instanceof Member.Native n && n.model().inputSize() != data.featureCount()) {
+                    throw new IllegalArgumentException("the online teacher takes " + n.model().inputSize()
+                            + " features, the transfer set has " + data.featureCount());
+                }
+                if (m instanceof Member.Foreign f) {
+                    f.model().checkInput(data.featureCount());
                 }
             }
         }

@@ -1,6 +1,7 @@
 package org.distill4j.distill;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,6 +78,26 @@ public final class TeacherLogits {
      */
     public static TeacherLogits computeShiftAveraged(Sequential teacher, Dataset transfer, int maxShift,
                                                      float temperature) {
+        try {
+            return computeShiftAveraged((examples, first) -> Inference.logits(teacher, examples, Inference.DEFAULT_BATCH), transfer,
+                    maxShift, temperature);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A teacher as a function: its logits {@code [rows, classes]} for examples {@code first, first + 1, ...} of the transfer set (or shifted copies of them). */
+    @FunctionalInterface
+    public interface Scorer {
+        float[] logits(Dataset examples, int first) throws IOException;
+    }
+
+    /**
+     * {@link #computeShiftAveraged(Sequential, Dataset, int, float)} for any teacher, such as a model of another format
+     * run on the shifted raw features.
+     */
+    public static TeacherLogits computeShiftAveraged(Scorer teacher, Dataset transfer, int maxShift, float temperature)
+            throws IOException {
         if (maxShift < 0) {
             throw new IllegalArgumentException("maxShift must be >= 0, found " + maxShift);
         }
@@ -89,12 +110,13 @@ public final class TeacherLogits {
         int height = image.height();
         int width = image.width();
         int f = transfer.featureCount();
-        if (maxShift == 0) {
-            return compute(teacher, transfer);
-        }
         int n = transfer.size();
-        int classes = teacher.outputSize();
-        float[][] perShift = new float[(2 * maxShift + 1) * (2 * maxShift + 1)][n * classes];
+        if (maxShift == 0) {
+            float[] z = teacher.logits(transfer, 0);
+            return of(z, n, z.length / Math.max(n, 1));
+        }
+        int classes = -1;
+        float[][] perShift = new float[(2 * maxShift + 1) * (2 * maxShift + 1)][];
         for (int start = 0; start < n; start += SHIFT_CHUNK) {
             int rows = Math.min(SHIFT_CHUNK, n - start);
             float[] original = new float[rows * f];
@@ -110,8 +132,13 @@ public final class TeacherLogits {
                     for (int r = 0; r < rows; r++) {
                         ImageJitter.shift(original, r * f, shifted, r * f, height, width, dy, dx);
                     }
-                    float[] z = Inference.logits(teacher, new Dataset(shifted, f, unlabelled, transfer.classCount()),
-                            Inference.DEFAULT_BATCH);
+                    float[] z = teacher.logits(new Dataset(shifted, f, unlabelled, transfer.classCount()), start);
+                    if (classes < 0) {
+                        classes = z.length / rows;
+                    }
+                    if (perShift[s] == null) {
+                        perShift[s] = new float[Math.multiplyExact(n, classes)];
+                    }
                     System.arraycopy(z, 0, perShift[s], start * classes, rows * classes);
                 }
             }

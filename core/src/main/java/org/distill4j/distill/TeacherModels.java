@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.IntUnaryOperator;
 import org.distill4j.data.Dataset;
 
 /**
@@ -44,9 +45,17 @@ public final class TeacherModels {
      * stops the run at that row, with its index.
      */
     public static ProbabilityLogits.Converted logits(TeacherModel model, Path file, Dataset raw) throws IOException {
+        return logits(model, file, raw, 0);
+    }
+
+    /** {@link #logits(TeacherModel, Path, Dataset)} of transfer examples {@code firstExample, firstExample + 1, ...}, which a bad row's index counts from. */
+    public static ProbabilityLogits.Converted logits(TeacherModel model, Path file, Dataset raw, int firstExample) throws IOException {
         int d = raw.featureCount();
         model.checkInput(d);
         int n = raw.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("teacher " + file + ": the transfer set is empty");
+        }
         int[] order = new int[n];
         java.util.Arrays.setAll(order, i -> i);
         float[] all = null;
@@ -55,33 +64,43 @@ public final class TeacherModels {
             int rows = Math.min(BATCH, n - from);
             float[] x = new float[rows * d];
             raw.gather(order, from, rows, x, null);
-            float[] out = model.run(x, rows);
-            if (classes < 0) {
-                if (out.length % rows != 0 || out.length / rows < 2) {
-                    throw new IllegalArgumentException("teacher " + file + " gave " + out.length + " values for " + rows
-                            + " examples; expected one row of at least 2 classes per example");
-                }
+            int first = firstExample + from;
+            float[] out = outputs(model, file, x, rows, classes, r -> first + r);
+            if (all == null) {
                 classes = out.length / rows;
                 all = new float[Math.multiplyExact(n, classes)];
-            } else if (out.length != rows * classes) {
-                throw new IllegalArgumentException("teacher " + file + " gave " + out.length + " values for " + rows
-                        + " examples, earlier batches " + classes + " per example");
-            }
-            for (int i = 0; i < out.length; i++) {
-                if (!Float.isFinite(out[i])) {
-                    throw new IllegalArgumentException("teacher " + file + " gave " + out[i] + " for transfer example "
-                            + (from + i / classes) + " (class " + i % classes + "); the model's outputs must be finite");
-                }
             }
             System.arraycopy(out, 0, all, from * classes, out.length);
-        }
-        if (all == null) {
-            throw new IllegalArgumentException("teacher " + file + ": the transfer set is empty");
         }
         if (model.givesProbabilities()) {
             return ProbabilityLogits.convert(file, all, n, classes);
         }
         return new ProbabilityLogits.Converted(all, classes, n + " rows of logits");
+    }
+
+    /**
+     * The model's outputs for {@code rows} examples of raw features, checked: {@code classes} per row (any count of at
+     * least 2 when {@code classes < 0}) and finite, a bad value named by its transfer example, {@code exampleOf(row)}.
+     */
+    public static float[] outputs(TeacherModel model, Path file, float[] x, int rows, int classes, IntUnaryOperator exampleOf)
+            throws IOException {
+        float[] out = model.run(x, rows);
+        if (classes < 0 && (out.length % rows != 0 || out.length / rows < 2)) {
+            throw new IllegalArgumentException("teacher " + file + " gave " + out.length + " values for " + rows
+                    + " examples; expected one row of at least 2 classes per example");
+        }
+        if (classes >= 0 && out.length != rows * classes) {
+            throw new IllegalArgumentException("teacher " + file + " gave " + out.length + " values for " + rows
+                    + " examples, earlier batches " + classes + " per example");
+        }
+        int perRow = out.length / rows;
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new IllegalArgumentException("teacher " + file + " gave " + out[i] + " for transfer example "
+                        + exampleOf.applyAsInt(i / perRow) + " (class " + i % perRow + "); the model's outputs must be finite");
+            }
+        }
+        return out;
     }
 
     private static Optional<TeacherModelReader> reader(String suffix) {

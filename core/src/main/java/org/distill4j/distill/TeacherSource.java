@@ -72,7 +72,8 @@ public sealed interface TeacherSource {
     /**
      * Model files, run over the transfer set after each applies its own saved preprocessing; several are an
      * ensemble combined by {@code combine}; {@code shifts > 0} averages each teacher's soft targets over shifted
-     * copies of each image ({@link TeacherLogits#computeShiftAveraged}).
+     * copies of each image ({@link TeacherLogits#computeShiftAveraged}): a distill4j model's preprocessed inputs are
+     * shifted, a {@link TeacherModel}'s raw features.
      */
     record Models(List<Path> files, TeacherLogits.Combine combine, int shifts, Map<String, String> readerOptions)
             implements TeacherSource {
@@ -84,10 +85,6 @@ public sealed interface TeacherSource {
             }
             if (shifts < 0) {
                 throw new IllegalArgumentException("teacher shifts must be >= 0, found " + shifts);
-            }
-            if (shifts > 0 && files.stream().anyMatch(TeacherModels::isForeign)) {
-                throw new IllegalArgumentException("teacher shifts need distill4j model files, which can be shifted inside;"
-                        + " " + files.stream().filter(TeacherModels::isForeign).findFirst().orElseThrow() + " is not one");
             }
         }
 
@@ -103,7 +100,7 @@ public sealed interface TeacherSource {
             StringBuilder report = new StringBuilder();
             for (Path file : files) {
                 if (TeacherModels.isForeign(file)) {
-                    members.add(foreign(file, raw, report));
+                    members.add(foreign(file, raw, temperature, report));
                     continue;
                 }
                 try (ModelFile.Saved teacher = ModelFile.read(backend, file)) {
@@ -125,9 +122,17 @@ public sealed interface TeacherSource {
             return new Aligned(logits, all, report.toString().stripTrailing());
         }
 
-        private TeacherLogits foreign(Path file, Dataset raw, StringBuilder report) throws IOException {
+        private TeacherLogits foreign(Path file, Dataset raw, float temperature, StringBuilder report) throws IOException {
             long start = System.nanoTime();
             try (TeacherModel model = TeacherModels.open(file, readerOptions)) {
+                if (shifts > 0) {
+                    model.checkInput(raw.featureCount());
+                    TeacherLogits l = TeacherLogits.computeShiftAveraged((x, first) -> TeacherModels.logits(model, file, x, first).logits(), raw,
+                            shifts, temperature);
+                    report.append(String.format("teacher %s: %s; soft targets averaged over %d shifts of the raw images, in %.1f s%n",
+                            file, model.describe(), (2 * shifts + 1) * (2 * shifts + 1), (System.nanoTime() - start) / 1e9));
+                    return l;
+                }
                 ProbabilityLogits.Converted c = TeacherModels.logits(model, file, raw);
                 report.append(String.format("teacher %s: %s; %s, in %.1f s%n", file, model.describe(), c.report(),
                         (System.nanoTime() - start) / 1e9));

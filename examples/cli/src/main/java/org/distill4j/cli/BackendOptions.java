@@ -10,7 +10,7 @@ final class BackendOptions {
     @Option(names = "--backend", description = "Backend to use (cpu, cuda, opencl). Default: DISTILL4J_BACKEND, else the best available.")
     String backend;
 
-    @Option(names = "--threads", description = "CPU backend threads (default: all cores).")
+    @Option(names = "--threads", description = "CPU backend threads, and ONNX Runtime's for ONNX models (default: all cores).")
     Integer threads;
 
     BackendConfig config() {

@@ -63,7 +63,8 @@ final class DistillCommand implements Callable<Integer> {
     @Mixin MethodOptions method;
 
     @Option(names = "--online-teacher", description = "Run the teacher model(s) on every batch, on exactly the (jittered) view"
-            + " the student sees, instead of computing their logits once; needs --teacher files whose preprocessing is the student's.")
+            + " the student sees, instead of computing their logits once; needs --teacher files: distill4j models whose"
+            + " preprocessing is the student's, or ONNX models, fed the raw features the student's inputs come from.")
     boolean onlineTeacher;
 
     @Option(names = "--hint", paramLabel = "S:T", description = "FitNets hint: a learned linear regressor from the student's hidden"
@@ -99,7 +100,7 @@ final class DistillCommand implements Callable<Integer> {
         DistillConfig distill = UsageException.ofOptions(() -> new DistillConfig(temperature, alpha, method.softTerm()));
         TrainConfig config = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         student.check();
-        TeacherSource source = teacher.source();
+        TeacherSource source = teacher.source(backendOptions.threads);
         if (omitClasses != null && onlyClasses != null) {
             throw new UsageException("--omit-classes and --only-classes cannot be combined");
         }
@@ -107,9 +108,9 @@ final class DistillCommand implements Callable<Integer> {
             throw new UsageException("--online-teacher runs --teacher model files on each batch; it cannot take imported logits or"
                     + " probabilities, --teacher-shifts or --save-teacher-logits");
         }
-        if ((onlineTeacher || hint != null) && teacher.anyForeign()) {
-            throw new UsageException((onlineTeacher ? "--online-teacher" : "--hint") + " needs distill4j model files as --teacher;"
-                    + " ONNX teachers give logits computed once over the transfer set");
+        if (hint != null && teacher.anyForeign()) {
+            throw new UsageException("--hint needs a hidden layer of the teacher, which an ONNX teacher does not give (distill4j"
+                    + " reads only its output); give a distill4j model file as --teacher, or drop --hint");
         }
         int[] hintLayers = hint == null ? null : parseHint(hint);
         if (hint != null && teacher.kind.models.size() != 1) {
@@ -157,7 +158,8 @@ final class DistillCommand implements Callable<Integer> {
                     + " hidden layers");
         }
         try (Backend backend = backendOptions.create(); OnlineTeachers online = onlineTeacher || hint != null
-                ? OnlineTeachers.open(backend, teacher.kind.models, prepared.schema().preprocessing()) : null) {
+                ? OnlineTeachers.open(backend, teacher.kind.models, prepared.schema().preprocessing(), teacher.onnx.readerOptions(backendOptions.threads))
+                : null) {
             Dataset transfer = prepared.schema().preprocessing().apply(rawTransfer.data());
             TeacherLogits logits = null;
             if (onlineTeacher) {
@@ -183,7 +185,7 @@ final class DistillCommand implements Callable<Integer> {
                 transfer = transfer.subset(chosen);
                 logits = logits == null ? null : logits.subset(chosen);
             }
-            BatchTeacher batchTeacher = onlineTeacher ? BatchTeacher.online(online.models(), teacher.combine, temperature)
+            BatchTeacher batchTeacher = onlineTeacher ? new BatchTeacher.Online(online.members(), teacher.combine, temperature)
                     : BatchTeacher.cached(logits);
             if (unlabelled) {
                 transfer = transfer.unlabelled();

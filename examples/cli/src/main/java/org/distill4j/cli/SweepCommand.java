@@ -62,7 +62,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         TrainConfig base = training.apply(TrainConfig.builder().epochs(20).learningRate(0.05f).build());
         student.check();
-        TeacherSource source = teacher.source();
+        TeacherSource source = teacher.source(backendOptions.threads);
         if (teacher.shifts > 0 && temperatures.length > 1) {
             throw new UsageException("--teacher-shifts averages soft targets at one temperature; sweep one temperature with it");
         }

@@ -4,13 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.distill4j.distill.TeacherLogits;
 import org.distill4j.distill.TeacherModels;
 import org.distill4j.distill.TeacherSource;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the teacher's outputs come from: model files, or logits or probabilities that another framework wrote. */
@@ -47,40 +46,15 @@ final class TeacherOptions {
                     + " the student still sees the images unshifted (default: ${DEFAULT-VALUE}, plain logits).")
     int shifts;
 
-    @Option(names = "--onnx-input", description = "The input of an ONNX teacher with several.")
-    String onnxInput;
-
-    @Option(names = "--onnx-output", description = "The output of an ONNX teacher to use (default: its first).")
-    String onnxOutput;
-
-    @Option(names = "--onnx-output-kind", defaultValue = "auto", description = "What an ONNX teacher's output holds: logits,"
-            + " probabilities (turned into logits log(p), zeros raised to 1e-6), or auto: probabilities when the output's name"
-            + " says prob or softmax (default: ${DEFAULT-VALUE}).")
-    String onnxOutputKind;
-
-    /** The options of ONNX teachers, for their reader. */
-    private Map<String, String> readerOptions() {
-        if (!List.of("auto", "logits", "probabilities").contains(onnxOutputKind)) {
-            throw new UsageException("--onnx-output-kind must be logits, probabilities or auto, found " + onnxOutputKind);
-        }
-        Map<String, String> options = new HashMap<>();
-        options.put("output-kind", onnxOutputKind);
-        if (onnxInput != null) {
-            options.put("input", onnxInput);
-        }
-        if (onnxOutput != null) {
-            options.put("output", onnxOutput);
-        }
-        return options;
-    }
+    @Mixin OnnxOptions onnx;
 
     /** Whether a --teacher file is a model of another format (ONNX), run outside distill4j. */
     boolean anyForeign() {
         return kind.models.stream().anyMatch(TeacherModels::isForeign);
     }
 
-    /** Checks the options and that the files exist, before any data are read. */
-    TeacherSource source() throws NoSuchFileException {
+    /** Checks the options and that the files exist, before any data are read; ONNX teachers run on {@code threads} ({@code --threads}). */
+    TeacherSource source(Integer threads) throws NoSuchFileException {
         if (shifts < 0) {
             throw new UsageException("--teacher-shifts must be >= 0, found " + shifts);
         }
@@ -98,10 +72,7 @@ final class TeacherOptions {
             EvalCommand.requireFile(rows);
         }
         if (models) {
-            if (shifts > 0 && anyForeign()) {
-                throw new UsageException("--teacher-shifts needs distill4j model files; ONNX teachers are run as they are");
-            }
-            return new TeacherSource.Models(kind.models, combine, shifts, readerOptions());
+            return new TeacherSource.Models(kind.models, combine, shifts, onnx.readerOptions(threads));
         }
         return kind.logits != null ? new TeacherSource.ImportedLogits(kind.logits, rows)
                 : new TeacherSource.ImportedProbabilities(kind.probabilities, rows);

@@ -146,9 +146,95 @@ class OnnxCliTest {
         assertTrue(Files.notExists(Path.of(runs, "bad")));
 
         Result online = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(),
-                "--online-teacher", "--runs", runs);
-        assertEquals(2, online.code());
-        assertTrue(online.err().contains("--online-teacher needs distill4j model files"), online.err());
+                "--online-teacher", "--runs", runs, "--name", "bad-online");
+        assertEquals(1, online.code(), online.out());
+        assertTrue(online.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), online.err());
+        assertTrue(Files.notExists(Path.of(runs, "bad-online")));
+    }
+
+    @Test
+    @DisplayName("eval --model model.onnx runs it in ONNX Runtime and reports what eval of its model file reports")
+    void evalOfAnOnnxModelReportsAsItsModelFile() throws Exception {
+        Path[] files = trainAndExport("eval");
+        String test = dir.resolve("train.csv").toString();
+        Result ofFile = run("eval", "--model", files[0].toString(), "--test", test);
+        Result ofOnnx = run("eval", "--model", files[1].toString(), "--test", test);
+        assertEquals(0, ofOnnx.code(), ofOnnx.err());
+        assertTrue(ofOnnx.out().startsWith(files[1] + ": ONNX input 'features' [N, 2] float32"), ofOnnx.out());
+        assertTrue(ofOnnx.out().endsWith(ofFile.out()), ofOnnx.out() + "\nvs\n" + ofFile.out());
+        assertTrue(ofFile.out().contains("ant") && ofFile.out().contains("cow"), ofFile.out());
+    }
+
+    @Test
+    @DisplayName("eval --compare counts the predictions a model and its export agree on and their largest logit difference; --latency times a batch")
+    void evalCompareOfAModelAndItsExport() throws Exception {
+        Path[] files = trainAndExport("compare");
+        Result r = run("eval", "--model", files[0].toString(), "--model", files[1].toString(), "--compare", "--test",
+                dir.resolve("train.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("on " + ROWS + " test examples: predicted class agrees on " + ROWS + " of " + ROWS), r.out());
+        assertTrue(r.out().contains("of the tolerance 1e-4 x max(1, |logit|): within"), r.out());
+
+        Result timed = run("eval", "--model", files[1].toString(), "--latency", "5", "--test", dir.resolve("train.csv").toString());
+        assertTrue(timed.out().contains(files[1] + ": latency ") && timed.out().contains(" ms per batch of 5 (median of 50 runs)"),
+                timed.out());
+
+        Result one = run("eval", "--model", files[0].toString(), "--compare", "--test", dir.resolve("train.csv").toString());
+        assertEquals(2, one.code());
+        assertTrue(one.err().contains("--compare takes exactly two --model files"), one.err());
+    }
+
+    @Test
+    @DisplayName("eval of an ONNX model that does not parse, or whose features are not the data's, names the file and the mismatch")
+    void evalOfBadOnnxModels() throws Exception {
+        Path broken = dir.resolve("broken-eval.onnx");
+        Files.writeString(broken, "garbage");
+        Result r = run("eval", "--model", broken.toString(), "--test", dir.resolve("train.csv").toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), r.err());
+
+        Path threeFeatures = dir.resolve("three.csv");
+        Files.writeString(threeFeatures, "height,mass,age,label\n1,2,3,ant\n4,5,6,bee\n");
+        Result wide = run("eval", "--model", trainAndExport("wide")[1].toString(), "--test", threeFeatures.toString());
+        assertEquals(1, wide.code(), wide.out());
+        assertTrue(wide.err().contains(threeFeatures.toString()) && wide.err().contains("feature"), wide.err());
+    }
+
+    @Test
+    @DisplayName("distill --online-teacher with an ONNX teacher runs it on each batch and trains the student its model file trains")
+    void onlineOnnxTeacherDistillsAsItsModelFile() throws Exception {
+        Path[] files = trainAndExport("online");
+        String train = dir.resolve("train.csv").toString();
+        String[] common = {"distill", "--train", train, "--test", train, "--online-teacher", "--hidden", "4", "--epochs", "2",
+                "--batch", "16", "--runs", dir.resolve("runs").toString()};
+        Result fromFile = run(concat(common, "--teacher", files[0].toString(), "--name", "online-file"));
+        Result fromOnnx = run(concat(common, "--teacher", files[1].toString(), "--name", "online-onnx"));
+        assertEquals(0, fromFile.code(), fromFile.err());
+        assertEquals(0, fromOnnx.code(), fromOnnx.err());
+        assertTrue(fromOnnx.out().contains("teacher run on each batch: " + files[1]), fromOnnx.out());
+        assertEquals(testErrors(fromFile.out()), testErrors(fromOnnx.out()));
+    }
+
+    @Test
+    @DisplayName("--hint with an ONNX teacher is refused: distill4j reads only the graph's output, not a hidden layer")
+    void hintNeedsAHiddenLayerThatOnnxTeachersDoNotGive() throws Exception {
+        Path[] files = trainAndExport("hint");
+        Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", files[1].toString(), "--hint", "1:1",
+                "--runs", dir.resolve("runs").toString(), "--name", "hinted");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--hint needs a hidden layer of the teacher, which an ONNX teacher does not give"), r.err());
+        assertTrue(Files.notExists(dir.resolve("runs/hinted")));
+    }
+
+    /** A model trained on train.csv as {@code name}, and its ONNX export: {model file, .onnx}. */
+    private static Path[] trainAndExport(String name) {
+        Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
+                "--runs", dir.resolve("runs").toString(), "--name", name);
+        assertEquals(0, t.code(), t.err());
+        Path model = dir.resolve("runs/" + name + "/model.safetensors");
+        Path onnx = dir.resolve(name + ".onnx");
+        assertEquals(0, run("export", "--model", model.toString(), "--onnx", onnx.toString()).code());
+        return new Path[] {model, onnx};
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -19,6 +19,18 @@ final class InputShape {
         return declared[0];
     }
 
+    /** The values per example when every example dimension is fixed, else -1. */
+    int exampleSize() {
+        long size = 1;
+        for (int k = 1; k < declared.length; k++) {
+            if (declared[k] < 0) {
+                return -1;
+            }
+            size *= declared[k];
+        }
+        return declared.length < 2 || size > Integer.MAX_VALUE ? -1 : (int) size;
+    }
+
     /**
      * The shape of a batch of {@code rows} examples of {@code features} each; throws an
      * {@link IllegalArgumentException} saying why they do not fit.

@@ -1,6 +1,8 @@
 package org.distill4j.teacher.onnx;
 
 import ai.onnxruntime.NodeInfo;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -14,6 +16,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -68,8 +72,11 @@ public final class OnnxTeacher implements TeacherModel {
         }
         OrtEnvironment env = environment(file);
         OrtSession session;
-        try {
-            session = env.createSession(file.toString(), new OrtSession.SessionOptions());
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            if (options.threads() > 0) {
+                sessionOptions.setIntraOpNumThreads(options.threads());
+            }
+            session = env.createSession(file.toString(), sessionOptions);
         } catch (OrtException e) {
             throw new DataFormatException(file, "ONNX Runtime cannot load it as an ONNX model: " + e.getMessage());
         }
@@ -132,6 +139,40 @@ public final class OnnxTeacher implements TeacherModel {
             };
         } catch (OrtException e) {
             throw new IOException("teacher " + file + ": ONNX Runtime failed on a batch of " + rows + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The counts its shapes fix, and the names in the metadata that {@code distill4j export} writes
+     * ({@code distill4j.features}, {@code distill4j.classes}: JSON arrays of strings).
+     */
+    @Override
+    public Signature signature() {
+        long[] out;
+        Map<String, String> metadata;
+        try {
+            out = tensorInfo(session.getOutputInfo().get(output), "output").getShape();
+            metadata = session.getMetadata().getCustomMetadata();
+        } catch (OrtException e) {
+            throw new IllegalStateException("teacher " + file + ": ONNX Runtime cannot describe it: " + e.getMessage(), e);
+        }
+        int classes = out.length == 2 && out[1] > 0 ? (int) out[1] : -1;
+        return new Signature(shape.exampleSize(), classes, names(metadata.get("distill4j.features")),
+                names(metadata.get("distill4j.classes")));
+    }
+
+    private List<String> names(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            List<String> names = new ArrayList<>();
+            for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) {
+                names.add(e.getAsString());
+            }
+            return names;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("teacher " + file + ": metadata names " + json + " are not a JSON array of strings");
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.distill4j.distill.TeacherModel;
 import org.distill4j.distill.TeacherModelReader;
 
-/** Opens {@code .onnx} teachers with ONNX Runtime; options {@code input}, {@code output}, {@code output-kind}. */
+/** Opens {@code .onnx} teachers with ONNX Runtime; options {@code input}, {@code output}, {@code output-kind}, {@code threads}. */
 public final class OnnxTeacherReader implements TeacherModelReader {
     @Override
     public String suffix() {

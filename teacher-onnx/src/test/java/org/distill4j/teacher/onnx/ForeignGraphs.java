@@ -32,6 +32,18 @@ final class ForeignGraphs {
         return write(file, graph);
     }
 
+    /** {@code image [batch, 1, 2, 2]} float32 -> Flatten -> Sqrt -> {@code scores [batch, 4]}: NaN where a pixel is negative, 0 where shifted in. */
+    static Path sqrtOfImage(Path file) throws IOException {
+        int f = TensorProto.DataType.FLOAT_VALUE;
+        GraphProto graph = GraphProto.newBuilder().setName("sqrt")
+                .addInput(value("image", f, 0, 1, 2, 2))
+                .addNode(node("Flatten", "flat", "image").addAttribute(intAttribute("axis", 1)))
+                .addNode(node("Sqrt", "scores", "flat"))
+                .addOutput(value("scores", f, 0, 4))
+                .build();
+        return write(file, graph);
+    }
+
     /** {@code x [batch, 3]} float32 -> Log -> {@code scores}: NaN where a feature is negative. */
     static Path logOf(Path file) throws IOException {
         int f = TensorProto.DataType.FLOAT_VALUE;

@@ -11,10 +11,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import onnx.Onnx.TensorProto;
 import org.distill4j.backend.Backend;
+import org.distill4j.backend.Scope;
 import org.distill4j.backend.cpu.CpuBackend;
 import org.distill4j.data.Dataset;
 import org.distill4j.data.Preprocessing;
+import org.distill4j.distill.BatchTeacher;
 import org.distill4j.distill.TeacherLogits;
+import org.distill4j.distill.TeacherModel;
+import org.distill4j.distill.TeacherModels;
 import org.distill4j.distill.TeacherSource;
 import org.distill4j.io.DataFormatException;
 import org.distill4j.io.ModelFile;
@@ -23,6 +27,7 @@ import org.distill4j.nn.Linear;
 import org.distill4j.nn.Relu;
 import org.distill4j.nn.Sequential;
 import org.distill4j.onnx.OnnxExporter;
+import org.distill4j.train.Batch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +83,90 @@ class OnnxTeacherTest {
         float[] mixed = logits(new TeacherSource.Models(List.of(safetensors, onnx), TeacherLogits.Combine.LOGITS, 0), transfer);
         for (int i = 0; i < alone.length; i++) {
             assertEquals(alone[i], mixed[i], 1e-4f * Math.max(1, Math.abs(alone[i])));
+        }
+    }
+
+    @Test
+    void onlineAnOnnxTeacherScoresEachBatchOfStudentInputsAsItsModelFileDoes() throws Exception {
+        Path safetensors = dir.resolve("student.safetensors");
+        Path onnx = dir.resolve("student.onnx");
+        Preprocessing prep = saveModel(safetensors, onnx);
+        Dataset raw = data(6, FEATURES, 12);
+        float[] inputs = prep.transform(features(raw), raw.size());
+        try (ModelFile.Saved file = ModelFile.read(backend, safetensors);
+             TeacherModel model = TeacherModels.open(onnx, Map.of());
+             Scope scope = backend.newScope()) {
+            Batch batch = new Batch(new int[] {5, 4, 3, 2, 1, 0}, scope.tensor(inputs, 6, FEATURES), scope.tensor(6), 0);
+            float[] expected = BatchTeacher.online(List.of(file.model()), TeacherLogits.Combine.LOGITS, 1f).logits(batch, scope).toArray();
+            BatchTeacher foreign = new BatchTeacher.Online(List.of(BatchTeacher.Member.Foreign.of(model, onnx, prep)),
+                    TeacherLogits.Combine.LOGITS, 1f);
+            foreign.checkFits(raw, CLASSES);
+            float[] actual = foreign.logits(batch, scope).toArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-4f * Math.max(1, Math.abs(expected[i])), "logit " + i);
+            }
+        }
+    }
+
+    @Test
+    void onlineAnOnnxTeacherThatGivesNaNStopsAtTheBatchExample() throws Exception {
+        Path file = ForeignGraphs.logOf(dir.resolve("log.onnx"));
+        Preprocessing none = Preprocessing.none(3);
+        try (TeacherModel model = TeacherModels.open(file, Map.of("output-kind", "logits"));
+             Scope scope = backend.newScope()) {
+            BatchTeacher teacher = new BatchTeacher.Online(List.of(BatchTeacher.Member.Foreign.of(model, file, none)),
+                    TeacherLogits.Combine.LOGITS, 1f);
+            Batch batch = new Batch(new int[] {40, 41}, scope.tensor(new float[] {1, 1, 1, 1, -1, 1}, 2, 3), scope.tensor(2), 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> teacher.logits(batch, scope));
+            assertTrue(e.getMessage().startsWith("teacher " + file + " gave NaN for transfer example 41 (class 1)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shiftAveragedTargetsOfAnOnnxTeacherAreThoseOfItsModelFile() throws Exception {
+        Path safetensors = dir.resolve("plain.safetensors");
+        Path onnx = dir.resolve("plain.onnx");
+        saveModel(safetensors, onnx, Preprocessing.none(FEATURES));
+        Dataset d = data(30, FEATURES, 13);
+        TeacherSource.Transfer images = TeacherSource.Transfer.whole(new Dataset(features(d), FEATURES, d.labels(), CLASSES,
+                new Dataset.ImageShape(1, 2, 2)));
+        float[] expected = new TeacherSource.Models(List.of(safetensors), TeacherLogits.Combine.PROBABILITIES, 1)
+                .logits(backend, images, 3f).logits().toArray();
+        TeacherSource.Aligned fromOnnx = new TeacherSource.Models(List.of(onnx), TeacherLogits.Combine.PROBABILITIES, 1)
+                .logits(backend, images, 3f);
+        float[] actual = fromOnnx.logits().toArray();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4f * Math.max(1, Math.abs(expected[i])), "logit " + i);
+        }
+        assertTrue(fromOnnx.report().contains("soft targets averaged over 9 shifts of the raw images"), fromOnnx.report());
+    }
+
+    @Test
+    void withShiftsANaNOutputStopsTheRunAtItsTransferExample() throws Exception {
+        Path file = ForeignGraphs.sqrtOfImage(dir.resolve("sqrt.onnx"));
+        float[] x = new float[5001 * 4];
+        java.util.Arrays.fill(x, 1f);
+        java.util.Arrays.fill(x, 5000 * 4, 5001 * 4, -1f);
+        TeacherSource.Transfer images = TeacherSource.Transfer.whole(new Dataset(x, 4, new int[5001], CLASSES,
+                new Dataset.ImageShape(1, 2, 2)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TeacherSource.Models(List.of(file),
+                TeacherLogits.Combine.PROBABILITIES, 1).logits(backend, images, 1f));
+        assertTrue(e.getMessage().startsWith("teacher " + file + " gave NaN for transfer example 5000"), e.getMessage());
+    }
+
+    @Test
+    void anExportedFileSaysItsFeatureAndClassCountsAndNames() throws Exception {
+        Path onnx = dir.resolve("named.onnx");
+        try (Sequential model = mlp(Preprocessing.none(FEATURES))) {
+            OnnxExporter.write(model, new ModelSchema(Preprocessing.none(FEATURES), List.of("a", "b", "c", "d"),
+                    List.of("ant", "bee", "cow"), null), onnx);
+        }
+        try (TeacherModel model = TeacherModels.open(onnx, Map.of())) {
+            assertEquals(new TeacherModel.Signature(FEATURES, CLASSES, List.of("a", "b", "c", "d"), List.of("ant", "bee", "cow")),
+                    model.signature());
+        }
+        try (TeacherModel image = TeacherModels.open(ForeignGraphs.logOf(dir.resolve("log.onnx")), Map.of())) {
+            assertEquals(new TeacherModel.Signature(3, 3, null, null), image.signature());
         }
     }
 
@@ -154,6 +243,16 @@ class OnnxTeacherTest {
     }
 
     @Test
+    void aThreadCountRunsTheModelOnThatManyThreadsAndMustBePositive() throws Exception {
+        Path file = ForeignGraphs.logOf(dir.resolve("log.onnx"));
+        TeacherSource.Aligned a = new TeacherSource.Models(List.of(file), TeacherLogits.Combine.PROBABILITIES, 0,
+                Map.of("output-kind", "logits", "threads", "1")).logits(backend, TeacherSource.Transfer.whole(new Dataset(new float[] {1, 2, 3, 4, 5, 6}, 3, new int[2], 3)), 1f);
+        assertEquals((float) Math.log(5), a.logits().toArray()[4], 1e-6f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxTeacherOptions.of(Map.of("threads", "0")));
+        assertEquals("ONNX threads '0', expected a count >= 1", e.getMessage());
+    }
+
+    @Test
     void anOutputNameTheModelLacksIsNamedWithTheOnesItHas() throws Exception {
         Path file = ForeignGraphs.logOf(dir.resolve("log.onnx"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> logits(
@@ -196,20 +295,37 @@ class OnnxTeacherTest {
         return source.logits(backend, transfer, 1f).logits().toArray();
     }
 
-    /** A standardizing 4-8-3 MLP saved both as a model file and as ONNX. */
-    private static void saveModel(Path safetensors, Path onnx) throws Exception {
+    /** A standardizing 4-8-3 MLP saved both as a model file and as ONNX; its preprocessing. */
+    private static Preprocessing saveModel(Path safetensors, Path onnx) throws Exception {
+        Preprocessing prep = Preprocessing.of(Preprocessing.Kind.STANDARDIZE, new float[] {1, 2, 3, 4},
+                new float[] {0.5f, 2f, 1f, 0.25f}, null);
+        saveModel(safetensors, onnx, prep);
+        return prep;
+    }
+
+    private static void saveModel(Path safetensors, Path onnx, Preprocessing prep) throws Exception {
+        ModelSchema schema = new ModelSchema(prep, null, null, null);
+        try (Sequential model = mlp(prep)) {
+            ModelFile.save(model, schema, safetensors, Map.of());
+            OnnxExporter.write(model, schema, onnx);
+        }
+    }
+
+    private static Sequential mlp(Preprocessing prep) {
         SplittableRandom random = new SplittableRandom(11);
         Linear hidden = new Linear(backend, "layers.0", FEATURES, 8, 0f);
         hidden.initialize(Linear.Init.HE, random);
         Linear out = new Linear(backend, "layers.2", 8, CLASSES, 0f);
         out.initialize(Linear.Init.XAVIER, random);
-        Preprocessing prep = Preprocessing.of(Preprocessing.Kind.STANDARDIZE, new float[] {1, 2, 3, 4},
-                new float[] {0.5f, 2f, 1f, 0.25f}, null);
-        ModelSchema schema = new ModelSchema(prep, null, null, null);
-        try (Sequential model = new Sequential(backend, FEATURES, List.of(hidden, new Relu(), out))) {
-            ModelFile.save(model, schema, safetensors, Map.of());
-            OnnxExporter.write(model, schema, onnx);
+        return new Sequential(backend, prep.featureCount(), List.of(hidden, new Relu(), out));
+    }
+
+    private static float[] features(Dataset d) {
+        float[] x = new float[d.size() * d.featureCount()];
+        for (int i = 0; i < d.size(); i++) {
+            d.features(i, x, i * d.featureCount());
         }
+        return x;
     }
 
     private static Dataset data(int rows, int features, long seed) {
