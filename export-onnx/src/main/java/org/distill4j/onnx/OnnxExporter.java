@@ -7,23 +7,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import onnx.Onnx.AttributeProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.StringStringEntryProto;
+import org.distill4j.backend.ConvGeometry;
+import org.distill4j.backend.PoolGeometry;
 import org.distill4j.data.Preprocessing;
 import org.distill4j.io.ModelSchema;
+import org.distill4j.nn.BatchNorm;
+import org.distill4j.nn.Conv2d;
 import org.distill4j.nn.Dropout;
 import org.distill4j.nn.Layer;
 import org.distill4j.nn.Linear;
+import org.distill4j.nn.Pool2d;
 import org.distill4j.nn.Relu;
+import org.distill4j.nn.Residual;
 import org.distill4j.nn.Sequential;
+import org.distill4j.nn.Shape;
 
 /**
  * Writes a distill4j model as a standard ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}) that
  * takes raw features, as the training files had them: the model's preprocessing is the graph's first nodes (a
  * missing value, NaN, replaced by its fill value through {@code IsNaN} and {@code Where} when the model imputes; then
  * {@code Sub} of the offsets and {@code Mul} by the scales), followed by a {@code Gemm} per linear layer and a
- * {@code Relu} per ReLU; dropout does nothing at inference and is left out.
+ * {@code Relu} per ReLU; dropout does nothing at inference and is left out. Convolutional models get a
+ * {@code Reshape} to {@code [N, C, H, W]} before their first image layer, then {@code Conv},
+ * {@code BatchNormalization} (with the running statistics), {@code MaxPool}, {@code AveragePool},
+ * {@code GlobalAveragePool} and, for a residual block, {@code Add}; a {@code Flatten} goes before a linear layer
+ * that follows them.
  *
  * <p>Input {@value #INPUT}: float32 {@code [N, features]}; output {@value #OUTPUT}: float32 logits
  * {@code [N, classes]}; {@code N} is dynamic. The metadata ({@code metadata_props}) holds {@value #CLASSES_KEY} and
@@ -53,11 +65,12 @@ public final class OnnxExporter {
         OnnxGraph graph = new OnnxGraph("distill4j");
         graph.input(INPUT, model.inputSize());
         String x = preprocess(graph, prep, INPUT);
+        Value v = new Value(x, model.inputShape(), false);
         List<Layer> layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
-            x = layer(graph, layers.get(i), "layers." + i, x);
+            v = layer(graph, layers.get(i), "layers." + i, v);
         }
-        graph.node("Identity", OUTPUT, x);
+        graph.node("Identity", OUTPUT, flat(graph, v, "output").name());
         graph.output(OUTPUT, model.outputSize());
 
         ModelProto.Builder onnx = ModelProto.newBuilder()
@@ -108,19 +121,93 @@ public final class OnnxExporter {
         return x;
     }
 
-    private static String layer(OnnxGraph graph, Layer layer, String name, String x) {
-        return switch (layer.type()) {
-            case Linear.TYPE -> {
-                Linear l = (Linear) layer;
+    /** A value of the graph: its name, the shape of one example, and whether it is laid out as {@code [N, C, H, W]}. */
+    private record Value(String name, Shape shape, boolean image) {
+    }
+
+    /** {@code v} as {@code [N, C, H, W]}. */
+    private static Value image(OnnxGraph graph, Value v, String name) {
+        if (v.image()) {
+            return v;
+        }
+        Shape s = v.shape();
+        String shape = graph.int64Constant(name + ".shape", -1, s.channels(), s.height(), s.width());
+        return new Value(graph.node("Reshape", name + ".image", v.name(), shape), s, true);
+    }
+
+    /** {@code v} as {@code [N, features]}. */
+    private static Value flat(OnnxGraph graph, Value v, String name) {
+        if (!v.image()) {
+            return v;
+        }
+        return new Value(graph.node("Flatten", name + ".flat", new AttributeProto[] {OnnxGraph.intAttribute("axis", 1)}, v.name()),
+                Shape.flat(v.shape().size()), false);
+    }
+
+    private static Value layer(OnnxGraph graph, Layer layer, String name, Value v) {
+        Shape out = layer.outputShape(v.shape());
+        switch (layer) {
+            case Linear l -> {
+                Value in = flat(graph, v, name);
                 String w = graph.constant(name + ".weight", l.weight().value().toArray(), l.inputs(), l.outputs());
                 String b = graph.constant(name + ".bias", l.bias().value().toArray(), l.outputs());
-                yield graph.node("Gemm", name + ".gemm", x, w, b);
+                return new Value(graph.node("Gemm", name + ".gemm", in.name(), w, b), out, false);
             }
-            case Relu.TYPE -> graph.node("Relu", name + ".relu", x);
-            case Dropout.TYPE -> x;
+            case Relu r -> {
+                return new Value(graph.node("Relu", name + ".relu", v.name()), out, v.image());
+            }
+            case Dropout d -> {
+                return v;
+            }
+            case Conv2d c -> {
+                Value in = image(graph, v, name);
+                ConvGeometry g = c.geometry();
+                String w = graph.constant(name + ".weight", c.weight().value().toArray(), g.outChannels(), g.channels(),
+                        g.kernel(), g.kernel());
+                String b = graph.constant(name + ".bias", c.bias().value().toArray(), g.outChannels());
+                AttributeProto[] attributes = {OnnxGraph.intsAttribute("kernel_shape", g.kernel(), g.kernel()),
+                        OnnxGraph.intsAttribute("strides", g.stride(), g.stride()),
+                        OnnxGraph.intsAttribute("pads", g.padding(), g.padding(), g.padding(), g.padding())};
+                return new Value(graph.node("Conv", name + ".conv", attributes, in.name(), w, b), out, true);
+            }
+            case Pool2d p -> {
+                Value in = image(graph, v, name);
+                PoolGeometry g = p.geometry();
+                if (p.kind() == Pool2d.Kind.GLOBAL_AVERAGE) {
+                    return new Value(graph.node("GlobalAveragePool", name + ".pool", in.name()), new Shape(out.channels(), 1, 1),
+                            true);
+                }
+                AttributeProto[] attributes = {OnnxGraph.intsAttribute("kernel_shape", g.kernelHeight(), g.kernelWidth()),
+                        OnnxGraph.intsAttribute("strides", g.stride(), g.stride())};
+                String op = p.kind() == Pool2d.Kind.MAX ? "MaxPool" : "AveragePool";
+                return new Value(graph.node(op, name + ".pool", attributes, in.name()), out, true);
+            }
+            case BatchNorm n -> {
+                Value in = v.shape().isFlat() ? v : image(graph, v, name);
+                int ch = v.shape().channels();
+                String scale = graph.constant(name + ".weight", n.gamma().value().toArray(), ch);
+                String bias = graph.constant(name + ".bias", n.beta().value().toArray(), ch);
+                String mean = graph.constant(name + ".runningMean", n.runningMean().value().toArray(), ch);
+                String var = graph.constant(name + ".runningVar", n.runningVar().value().toArray(), ch);
+                return new Value(graph.node("BatchNormalization", name + ".bn",
+                        new AttributeProto[] {OnnxGraph.floatAttribute("epsilon", n.eps())}, in.name(), scale, bias, mean, var),
+                        out, in.image());
+            }
+            case Residual r -> {
+                Value in = v.shape().isFlat() ? v : image(graph, v, name);
+                Value h = in;
+                for (int i = 0; i < r.body().size(); i++) {
+                    h = layer(graph, r.body().get(i), name + ".body." + i, h);
+                }
+                if (h.image() != in.image()) {
+                    h = in.image() ? image(graph, h, name + ".sum") : flat(graph, h, name + ".sum");
+                }
+                return new Value(graph.node("Add", name + ".add", in.name(), h.name()), out, in.image());
+            }
             default -> throw new IllegalArgumentException("layer " + name + " of type '" + layer.type()
-                    + "' has no ONNX export; exported layers: linear, relu, dropout");
-        };
+                    + "' has no ONNX export; exported layers: linear, relu, dropout, conv2d, maxpool2d, avgpool2d,"
+                    + " globalavgpool, batchnorm, residual");
+        }
     }
 
     private static boolean allEqual(float[] values, float expected) {

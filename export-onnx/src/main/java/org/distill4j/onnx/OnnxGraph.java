@@ -45,6 +45,17 @@ final class OnnxGraph {
         return name;
     }
 
+    /** Adds an int64 constant (a shape for {@code Reshape}) and returns its name. */
+    String int64Constant(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        graph.addInitializer(t);
+        return name;
+    }
+
     /** Adds a node of operator {@code op} with one output, named {@code output}, and returns that name. */
     String node(String op, String output, AttributeProto[] attributes, String... inputs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
@@ -66,6 +77,20 @@ final class OnnxGraph {
     /** An integer attribute. */
     static AttributeProto intAttribute(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    /** A list-of-integers attribute, e.g. {@code kernel_shape}. */
+    static AttributeProto intsAttribute(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    /** A float attribute, e.g. {@code epsilon}. */
+    static AttributeProto floatAttribute(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 
     GraphProto build() {

@@ -22,7 +22,11 @@ import org.distill4j.io.ModelSchema;
 import org.distill4j.nn.Sequential;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.distill4j.nn.ArchitectureSpec;
+import org.distill4j.nn.BatchNorm;
+import org.distill4j.nn.Layer;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An exported model, run by ONNX Runtime on raw features, gives the logits distill4j gives. */
@@ -109,6 +113,46 @@ class OnnxExporterTest {
             ModelProto onnx = OnnxExporter.toOnnx(saved.model(), saved.schema());
             assertArrayEquals(new String[] {"Sub", "Mul"}, onnx.getGraph().getNodeList().stream().limit(2)
                     .map(NodeProto::getOpType).toArray(String[]::new));
+        }
+    }
+
+    @Test
+    @DisplayName("a convolutional model (conv, batch norm with trained running statistics, pools, a residual block) gives"
+            + " distill4j's logits in ONNX Runtime")
+    void aConvolutionalModelGivesDistill4jsLogits() throws Exception {
+        String[] specs = {"1x8x7-c4k3-bn-relu-r(c4k3-bn-relu-c4k3-bn)-relu-p2s1-c3k3s2p0-a2s1-fc4",
+                "2x4x4-c3k1-relu-gap-bn-fc5-4", "1x5x5-bn-c2k5p0-fc4"};
+        for (String spec : specs) {
+            Path file = dir.resolve("cnn.onnx");
+            try (Sequential model = ArchitectureSpec.parse(spec).build(backend, 3)) {
+                int rows = 9;
+                float[] raw = TinyModels.rawRows(rows, model.inputSize(), 0, 4);
+                for (Layer layer : model.layers()) {
+                    if (layer instanceof BatchNorm bn) {
+                        bn.runningMean().value().copyFrom(TinyModels.rawRows(1, bn.runningMean().value().size(), 0, 5));
+                        bn.runningVar().value().copyFrom(new float[bn.runningVar().value().size()]);
+                        backend.fill(bn.runningVar().value(), 0.7f);
+                        backend.fill(bn.gamma().value(), 1.3f);
+                    }
+                }
+                ModelSchema schema = ModelSchema.plain(model.inputSize());
+                OnnxExporter.write(model, schema, file);
+                float[] expected = model.logits(raw, rows);
+                float[] actual;
+                try (OrtSession session = ort.createSession(file.toString());
+                     OnnxTensor x = OnnxTensor.createTensor(ort, FloatBuffer.wrap(raw), new long[] {rows, model.inputSize()});
+                     OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, x))) {
+                    float[][] logits = (float[][]) result.get(0).getValue();
+                    actual = new float[rows * model.outputSize()];
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(logits[r], 0, actual, r * model.outputSize(), model.outputSize());
+                    }
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-4 * Math.max(1, Math.abs(expected[i])),
+                            spec + ", logit " + i + ": distill4j " + expected[i] + ", ONNX Runtime " + actual[i]);
+                }
+            }
         }
     }
 

@@ -208,7 +208,7 @@ class CliValidationTest {
         train("--lr", "-1").fails(2, "training config: learning rate must be > 0").oneLine();
         train("--batch", "0").fails(2, "training config: batch size must be >= 1").oneLine();
         train("--clip", "-1").fails(2, "training config: gradient clip norm must be >= 0").oneLine();
-        train("--model", "16-x-10").fails(2, "model spec must look like 784-800-800-10").oneLine();
+        train("--model", "16-x-10").fails(2, "architecture '16-x-10': unknown layer 'x'; expected c<out>k<k>").oneLine();
         train("--model", "20-8-10").fails(2, "--model 20-8-10 takes 20 inputs and has 10 outputs, but the data have 16 features and 10 classes").oneLine();
         train("--input-dropout", "1").fails(2, "input dropout must be in [0, 1)").oneLine();
         train("--max-norm", "-3").fails(2, "max-norm must be >= 0").oneLine();
