@@ -3,25 +3,17 @@ package org.distill4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Convolutional networks through the command line, in-process, on IDX images the test writes: 8 x 8 images of three
@@ -70,51 +62,33 @@ class CnnCliTest {
         return args;
     }
 
-    /** Runs a command; returns its exit code, stdout and stderr. */
-    private OwnDataCliTest.Result run(String command, List<String> args) {
+    /** Runs a command with this test's run folder, small batches and one CPU thread. */
+    private CliRun.Result run(String command, List<String> args) {
         List<String> all = new ArrayList<>(List.of(command));
         all.addAll(args);
         if (!command.equals("eval")) {
             all.addAll(List.of("--runs", runs.toString(), "--batch", "16"));
         }
         all.addAll(List.of("--backend", "cpu", "--threads", "1"));
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = cli.execute(all.toArray(String[]::new));
-        } finally {
-            System.setOut(savedOut);
-        }
-        return new OwnDataCliTest.Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    }
-
-    private static int testErrors(OwnDataCliTest.Result r) {
-        Matcher m = Pattern.compile("test errors: (\\d+) of (\\d+)").matcher(r.out());
-        assertTrue(m.find(), "no test errors in: " + r.out());
-        return Integer.parseInt(m.group(1));
+        return CliRun.execute(all);
     }
 
     @Test
     @DisplayName("a CNN teacher from an architecture string, distilled into an MLP (online, jittered, hinted) and into a CNN")
     void cnnTeacherAndStudents() {
-        OwnDataCliTest.Result t = run("train", data("--model", TEACHER, "--epochs", "6", "--jitter", "1", "--name", "t")).ok();
-        assertTrue(testErrors(t) <= 3, t.out());
+        CliRun.Result t = run("train", data("--model", TEACHER, "--epochs", "6", "--jitter", "1", "--name", "t")).ok();
+        assertTrue(t.testErrors() <= 3, t.out());
         String teacher = runs.resolve("t/model.safetensors").toString();
-        OwnDataCliTest.Result mlp = run("distill", data("--teacher", teacher, "--hidden", "32", "--epochs", "8", "--online-teacher",
+        CliRun.Result mlp = run("distill", data("--teacher", teacher, "--hidden", "32", "--epochs", "8", "--online-teacher",
                 "--jitter", "1", "--hint", "1:2", "--hint-weight", "0.1", "-T", "2", "--name", "mlp")).ok();
-        assertTrue(testErrors(mlp) <= 6, mlp.out());
+        assertTrue(mlp.testErrors() <= 6, mlp.out());
         assertTrue(mlp.out().contains("hint MSE(regressor(student hidden 1), teacher hidden 2)"), mlp.out());
-        OwnDataCliTest.Result cnn = run("distill", data("--teacher", teacher, "--model", "1x8x8-c4k3-relu-p2-fc8-3", "--epochs", "8",
+        CliRun.Result cnn = run("distill", data("--teacher", teacher, "--model", "1x8x8-c4k3-relu-p2-fc8-3", "--epochs", "8",
                 "--method", "dist", "-T", "1", "--name", "cnn")).ok();
-        assertTrue(testErrors(cnn) <= 6, cnn.out());
-        OwnDataCliTest.Result eval = run("eval", List.of("--model", runs.resolve("cnn/student.safetensors").toString(), "--test",
+        assertTrue(cnn.testErrors() <= 6, cnn.out());
+        CliRun.Result eval = run("eval", List.of("--model", runs.resolve("cnn/student.safetensors").toString(), "--test",
                 data.resolve("test.images").toString(), "--test-labels", data.resolve("test.labels").toString()));
-        assertEquals(testErrors(cnn), testErrors(eval.ok()), "eval of the saved CNN student gives the run's test errors");
+        assertEquals(cnn.testErrors(), eval.ok().testErrors(), "eval of the saved CNN student gives the run's test errors");
     }
 
     @Test

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code distill4j export} and ONNX teachers in-process: a model trained on a CSV with string labels, run again in ONNX
@@ -52,34 +46,21 @@ class OnnxCliTest {
         Files.writeString(dir.resolve("train.csv"), csv);
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
+    private static CliRun.Result run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--backend", "cpu", "--threads", "1"));
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            return new Result(cli.execute(all.toArray(String[]::new)), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(savedOut);
-        }
+        return CliRun.execute(all);
     }
 
     @Test
     @DisplayName("export writes a graph that takes raw CSV features and predicts what the model file predicts")
     void exportedModelPredictsAsTheModelFile() throws Exception {
-        Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
+        CliRun.Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
                 "--runs", dir.resolve("runs").toString(), "--name", "m");
         assertEquals(0, t.code(), t.err());
         Path model = dir.resolve("runs/m/model.safetensors");
         Path onnx = dir.resolve("m.onnx");
-        Result e = run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        CliRun.Result e = run("export", "--model", model.toString(), "--onnx", onnx.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("of classes ant, bee, cow"), e.out());
 
@@ -102,7 +83,7 @@ class OnnxCliTest {
     void notAModel() throws Exception {
         Path bogus = dir.resolve("bogus.safetensors");
         Files.writeString(bogus, "not a model");
-        Result e = run("export", "--model", bogus.toString(), "--onnx", dir.resolve("x.onnx").toString());
+        CliRun.Result e = run("export", "--model", bogus.toString(), "--onnx", dir.resolve("x.onnx").toString());
         assertEquals(1, e.code());
         assertTrue(e.err().startsWith("error: " + bogus), e.err());
         assertTrue(Files.notExists(dir.resolve("x.onnx")));
@@ -121,13 +102,13 @@ class OnnxCliTest {
 
         String[] common = {"distill", "--train", train, "--test", train, "--hidden", "4", "--epochs", "2", "--batch", "16",
                 "--runs", runs};
-        Result fromFile = run(concat(common, "--teacher", model.toString(), "--name", "file"));
-        Result fromOnnx = run(concat(common, "--teacher", onnx.toString(), "--name", "onnx"));
+        CliRun.Result fromFile = run(concat(common, "--teacher", model.toString(), "--name", "file"));
+        CliRun.Result fromOnnx = run(concat(common, "--teacher", onnx.toString(), "--name", "onnx"));
         assertEquals(0, fromOnnx.code(), fromOnnx.err());
         assertTrue(fromOnnx.out().contains("ONNX input 'features' [N, 2] float32, output 'logits' read as logits"), fromOnnx.out());
         assertEquals(testErrors(fromFile.out()), testErrors(fromOnnx.out()));
 
-        Result sweep = run("sweep", "--train", train, "--test", train, "--teacher", onnx.toString(), "--temperatures", "2",
+        CliRun.Result sweep = run("sweep", "--train", train, "--test", train, "--teacher", onnx.toString(), "--temperatures", "2",
                 "--hidden", "4", "--epochs", "1", "--batch", "16", "--runs", runs, "--name", "sweep");
         assertEquals(0, sweep.code(), sweep.err());
         assertTrue(sweep.out().contains("teacher " + onnx + ": ONNX input"), sweep.out());
@@ -139,13 +120,13 @@ class OnnxCliTest {
         Path broken = dir.resolve("broken.onnx");
         Files.writeString(broken, "garbage");
         String runs = dir.resolve("bad-runs").toString();
-        Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(), "--hidden", "4",
+        CliRun.Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(), "--hidden", "4",
                 "--epochs", "1", "--runs", runs, "--name", "bad");
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), r.err());
         assertTrue(Files.notExists(Path.of(runs, "bad")));
 
-        Result online = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(),
+        CliRun.Result online = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", broken.toString(),
                 "--online-teacher", "--runs", runs, "--name", "bad-online");
         assertEquals(1, online.code(), online.out());
         assertTrue(online.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), online.err());
@@ -157,8 +138,8 @@ class OnnxCliTest {
     void evalOfAnOnnxModelReportsAsItsModelFile() throws Exception {
         Path[] files = trainAndExport("eval");
         String test = dir.resolve("train.csv").toString();
-        Result ofFile = run("eval", "--model", files[0].toString(), "--test", test);
-        Result ofOnnx = run("eval", "--model", files[1].toString(), "--test", test);
+        CliRun.Result ofFile = run("eval", "--model", files[0].toString(), "--test", test);
+        CliRun.Result ofOnnx = run("eval", "--model", files[1].toString(), "--test", test);
         assertEquals(0, ofOnnx.code(), ofOnnx.err());
         assertTrue(ofOnnx.out().startsWith(files[1] + ": ONNX input 'features' [N, 2] float32"), ofOnnx.out());
         assertTrue(ofOnnx.out().endsWith(ofFile.out()), ofOnnx.out() + "\nvs\n" + ofFile.out());
@@ -169,17 +150,17 @@ class OnnxCliTest {
     @DisplayName("eval --compare counts the predictions a model and its export agree on and their largest logit difference; --latency times a batch")
     void evalCompareOfAModelAndItsExport() throws Exception {
         Path[] files = trainAndExport("compare");
-        Result r = run("eval", "--model", files[0].toString(), "--model", files[1].toString(), "--compare", "--test",
+        CliRun.Result r = run("eval", "--model", files[0].toString(), "--model", files[1].toString(), "--compare", "--test",
                 dir.resolve("train.csv").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("on " + ROWS + " test examples: predicted class agrees on " + ROWS + " of " + ROWS), r.out());
         assertTrue(r.out().contains("of the tolerance 1e-4 x max(1, |logit|): within"), r.out());
 
-        Result timed = run("eval", "--model", files[1].toString(), "--latency", "5", "--test", dir.resolve("train.csv").toString());
+        CliRun.Result timed = run("eval", "--model", files[1].toString(), "--latency", "5", "--test", dir.resolve("train.csv").toString());
         assertTrue(timed.out().contains(files[1] + ": latency ") && timed.out().contains(" ms per batch of 5 (median of 50 runs)"),
                 timed.out());
 
-        Result one = run("eval", "--model", files[0].toString(), "--compare", "--test", dir.resolve("train.csv").toString());
+        CliRun.Result one = run("eval", "--model", files[0].toString(), "--compare", "--test", dir.resolve("train.csv").toString());
         assertEquals(2, one.code());
         assertTrue(one.err().contains("--compare takes exactly two --model files"), one.err());
     }
@@ -189,13 +170,13 @@ class OnnxCliTest {
     void evalOfBadOnnxModels() throws Exception {
         Path broken = dir.resolve("broken-eval.onnx");
         Files.writeString(broken, "garbage");
-        Result r = run("eval", "--model", broken.toString(), "--test", dir.resolve("train.csv").toString());
+        CliRun.Result r = run("eval", "--model", broken.toString(), "--test", dir.resolve("train.csv").toString());
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().startsWith("error: " + broken + ": ONNX Runtime cannot load it"), r.err());
 
         Path threeFeatures = dir.resolve("three.csv");
         Files.writeString(threeFeatures, "height,mass,age,label\n1,2,3,ant\n4,5,6,bee\n");
-        Result wide = run("eval", "--model", trainAndExport("wide")[1].toString(), "--test", threeFeatures.toString());
+        CliRun.Result wide = run("eval", "--model", trainAndExport("wide")[1].toString(), "--test", threeFeatures.toString());
         assertEquals(1, wide.code(), wide.out());
         assertTrue(wide.err().contains(threeFeatures.toString()) && wide.err().contains("feature"), wide.err());
     }
@@ -207,8 +188,8 @@ class OnnxCliTest {
         String train = dir.resolve("train.csv").toString();
         String[] common = {"distill", "--train", train, "--test", train, "--online-teacher", "--hidden", "4", "--epochs", "2",
                 "--batch", "16", "--runs", dir.resolve("runs").toString()};
-        Result fromFile = run(concat(common, "--teacher", files[0].toString(), "--name", "online-file"));
-        Result fromOnnx = run(concat(common, "--teacher", files[1].toString(), "--name", "online-onnx"));
+        CliRun.Result fromFile = run(concat(common, "--teacher", files[0].toString(), "--name", "online-file"));
+        CliRun.Result fromOnnx = run(concat(common, "--teacher", files[1].toString(), "--name", "online-onnx"));
         assertEquals(0, fromFile.code(), fromFile.err());
         assertEquals(0, fromOnnx.code(), fromOnnx.err());
         assertTrue(fromOnnx.out().contains("teacher run on each batch: " + files[1]), fromOnnx.out());
@@ -219,7 +200,7 @@ class OnnxCliTest {
     @DisplayName("--hint with an ONNX teacher is refused: distill4j reads only the graph's output, not a hidden layer")
     void hintNeedsAHiddenLayerThatOnnxTeachersDoNotGive() throws Exception {
         Path[] files = trainAndExport("hint");
-        Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", files[1].toString(), "--hint", "1:1",
+        CliRun.Result r = run("distill", "--train", dir.resolve("train.csv").toString(), "--teacher", files[1].toString(), "--hint", "1:1",
                 "--runs", dir.resolve("runs").toString(), "--name", "hinted");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--hint needs a hidden layer of the teacher, which an ONNX teacher does not give"), r.err());
@@ -228,7 +209,7 @@ class OnnxCliTest {
 
     /** A model trained on train.csv as {@code name}, and its ONNX export: {model file, .onnx}. */
     private static Path[] trainAndExport(String name) {
-        Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
+        CliRun.Result t = run("train", "--train", dir.resolve("train.csv").toString(), "--hidden", "8", "--epochs", "3", "--batch", "16",
                 "--runs", dir.resolve("runs").toString(), "--name", name);
         assertEquals(0, t.code(), t.err());
         Path model = dir.resolve("runs/" + name + "/model.safetensors");

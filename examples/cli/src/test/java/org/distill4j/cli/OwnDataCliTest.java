@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.distill4j.io.Npy;
 import org.distill4j.train.Classifier;
@@ -24,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A user's own data through the command line, in-process: CSV files with a header and string labels, {@code .npy}
@@ -42,28 +35,6 @@ class OwnDataCliTest {
 
     @TempDir
     Path runs;
-
-    /** What a run printed and returned. */
-    record Result(int code, String out, String err) {
-        Result ok() {
-            assertEquals(0, code, "exit code; stderr: " + err + "\nstdout: " + out);
-            return this;
-        }
-
-        Result fails(String... fragments) {
-            assertTrue(code != 0, "should fail; stdout: " + out);
-            for (String f : fragments) {
-                assertTrue(err.contains(f), "stderr should contain '" + f + "' but was: " + err);
-            }
-            return this;
-        }
-
-        int testErrors() {
-            Matcher m = Pattern.compile("test errors: (\\d+) of (\\d+)").matcher(out);
-            assertTrue(m.find(), "no test errors in: " + out);
-            return Integer.parseInt(m.group(1));
-        }
-    }
 
     private static float[] example(int label, SplittableRandom random) {
         return new float[] {
@@ -107,45 +78,33 @@ class OwnDataCliTest {
         return data.resolve(name).toString();
     }
 
-    private Result run(String... args) {
+    private CliRun.Result run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!List.of("eval", "predict").contains(args[0])) {
             all.addAll(List.of("--runs", runs.toString(), "--batch", "16"));
         }
         all.addAll(List.of("--backend", "cpu", "--threads", "1"));
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = cli.execute(all.toArray(String[]::new));
-        } finally {
-            System.setOut(savedOut);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        return CliRun.execute(all);
     }
 
     @Test
     @DisplayName("the README's flow on a CSV with a header and string labels: train, eval, distill, predict prints class names")
     void csvFlow() throws Exception {
-        Result t = run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--model", "4-16-3", "--epochs", "5",
+        CliRun.Result t = run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--model", "4-16-3", "--epochs", "5",
                 "--name", "t").ok();
         assertTrue(t.testErrors() <= 3, t.out());
         assertTrue(t.out().contains("preprocessing standardize"), t.out());
         assertTrue(t.out().contains("the last one is kept"), t.out());
         Path teacher = runs.resolve("t/model.safetensors");
-        Result e = run("eval", "--model", teacher.toString(), "--test", file("test.csv")).ok();
+        CliRun.Result e = run("eval", "--model", teacher.toString(), "--test", file("test.csv")).ok();
         assertEquals(t.testErrors(), e.testErrors(), "eval gives what train reported");
         assertTrue(e.out().contains("cat:"), e.out());
 
-        Result s = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher.toString(),
+        CliRun.Result s = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher.toString(),
                 "--hidden", "8", "--epochs", "5", "--name", "s").ok();
         assertTrue(s.testErrors() <= 3, s.out());
         Path student = runs.resolve("s/student.safetensors");
-        Result p = run("predict", "--model", student.toString(), "--input", file("test.csv")).ok();
+        CliRun.Result p = run("predict", "--model", student.toString(), "--input", file("test.csv")).ok();
         assertEquals(TEST, p.out().lines().filter(l -> l.startsWith("row ")).count(), p.out());
         assertTrue(p.out().lines().findFirst().orElseThrow().matches("row 0: cat \\(p=.*\\), label cat;.*"), p.out());
 
@@ -169,18 +128,18 @@ class OwnDataCliTest {
                 if (online) {
                     args.add("--online-teacher");
                 }
-                Result s = run(args.toArray(String[]::new)).ok();
+                CliRun.Result s = run(args.toArray(String[]::new)).ok();
                 assertTrue(s.testErrors() <= 3, method + (online ? " online" : "") + ": " + s.out());
                 assertTrue(s.out().contains("distillation (" + method + (online ? ", teacher run on each batch" : "")), s.out());
             }
         }
-        Result mixed = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher, "--hidden", "8",
+        CliRun.Result mixed = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher, "--hidden", "8",
                 "--epochs", "5", "--online-teacher", "--mixup", "0.4", "--name", "mix").ok();
         assertTrue(mixed.testErrors() <= 3, mixed.out());
         run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--mixup", "0.4", "--name", "x")
                 .fails("--mixup changes the inputs every step", "add --online-teacher");
         for (String stage : List.of("0", "2")) {
-            Result h = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher, "--hidden", "8",
+            CliRun.Result h = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher", teacher, "--hidden", "8",
                     "--epochs", "10", "--hint", "1:1", "--hint-weight", "0.5", "--hint-epochs", stage, "--name", "hint" + stage).ok();
             assertTrue(h.testErrors() <= 3, h.out());
             assertTrue(h.out().contains(stage.equals("0") ? "+ 0.500 * hint MSE(regressor(student hidden 1), teacher hidden 1)"
@@ -197,7 +156,7 @@ class OwnDataCliTest {
                 .fails("hidden layer 3 does not exist: the model has 1");
         run("distill", "--train", file("train.csv"), "--teacher", teacher, "--teacher", teacher, "--hidden", "8", "--hint", "1:1",
                 "--name", "x").fails("--hint needs exactly one --teacher model file");
-        Result deprecated = run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--epochs", "1",
+        CliRun.Result deprecated = run("distill", "--train", file("train.csv"), "--teacher", teacher, "--hidden", "8", "--epochs", "1",
                 "--match-logits", "--name", "ml").ok();
         assertTrue(deprecated.err().contains("--match-logits is deprecated; use --method logits"), deprecated.err());
         assertTrue(deprecated.out().contains("distillation (logits)"), deprecated.out());
@@ -214,7 +173,7 @@ class OwnDataCliTest {
     @Test
     @DisplayName("a validation split chooses the kept epoch, and the run says which epoch it saved")
     void validationSplit() {
-        Result t = run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--val-fraction", "0.2",
+        CliRun.Result t = run("train", "--train", file("train.csv"), "--test", file("test.csv"), "--val-fraction", "0.2",
                 "--hidden", "8", "--epochs", "4", "--patience", "2", "--name", "v").ok();
         assertTrue(t.out().contains("120 training, 30 validation, 60 test examples"), t.out());
         assertTrue(Pattern.compile("kept epoch \\d of 4 \\(best on validation, \\d+ errors\\); validation \\d+ errors of 30")
@@ -224,12 +183,12 @@ class OwnDataCliTest {
     @Test
     @DisplayName(".npy features with a text label file, and IDX images and labels under any name")
     void npyAndIdx() {
-        Result n = run("train", "--train", file("train-x.npy"), "--train-labels", file("train-y.txt"), "--test", file("test-x.npy"),
+        CliRun.Result n = run("train", "--train", file("train-x.npy"), "--train-labels", file("train-y.txt"), "--test", file("test-x.npy"),
                 "--test-labels", file("test-y.txt"), "--hidden", "16", "--epochs", "5", "--name", "npy").ok();
         assertTrue(n.testErrors() <= 3, n.out());
         run("predict", "--model", runs.resolve("npy/model.safetensors").toString(), "--input", file("test-x.npy"),
                 "--index", "0").fails("either --input");
-        Result i = run("train", "--train", file("train.images"), "--train-labels", file("train.labels"), "--test",
+        CliRun.Result i = run("train", "--train", file("train.images"), "--train-labels", file("train.labels"), "--test",
                 file("test.images"), "--test-labels", file("test.labels"), "--hidden", "16", "--epochs", "8", "--lr", "0.2",
                 "--name", "idx").ok();
         assertTrue(i.out().contains("preprocessing none"), i.out());
@@ -253,7 +212,7 @@ class OwnDataCliTest {
         Npy.write(probs, rows, 3, p);
         Path rowIds = data.resolve("probs-rows.txt");
         Files.writeString(rowIds, ids);
-        Result s = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher-probs", probs.toString(),
+        CliRun.Result s = run("distill", "--train", file("train.csv"), "--test", file("test.csv"), "--teacher-probs", probs.toString(),
                 "--teacher-rows", rowIds.toString(), "-T", "2", "--hidden", "8", "--epochs", "5", "--name", "probs").ok();
         assertTrue(s.out().contains("covers 100 of 150 transfer examples"), s.out());
         assertTrue(s.out().contains("100 rows had probabilities below"), s.out());
