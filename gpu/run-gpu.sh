@@ -138,6 +138,7 @@ main() {
 
   step "engine suite on cuda"
   junit org.distill4j.engine.CudaEngineTest engine "$(remaining 180)"
+  junit org.distill4j.engine.CudaConvolutionalTest convolutional "$(remaining 120)"
 
   sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
   if [ "${SANITIZER:-1}" = 1 ] && [ -n "$sanitizer" ] && ((deadline - SECONDS > 90)); then
