@@ -41,7 +41,7 @@ case "${1:-}" in
       *) echo "mlp SIZE: small or paper" >&2; exit 2 ;;
     esac
     for s in $seeds; do
-      run "cnn-$2-kd-$s" distill --teacher "$teacher" "${opts[@]}" --alpha 0.1 --batch 100 --lr 0.05 --warmup 0.02 \
+      run "from-cnn-$2-kd-$s" distill --teacher "$teacher" "${opts[@]}" --alpha 0.1 --batch 100 --lr 0.05 --warmup 0.02 \
         --momentum 0.9 --seed "$s"
     done ;;
   cnn)
