@@ -71,11 +71,12 @@ public class ImageOps {
         float[] y = new float[rows * g.outputSize()];
         float[] cols = new float[part * pixels * g.patchSize()];
         try (Scope scope = backend.newScope()) {
+            Tensor w = weightMatrix(scope, weight, g);
             for (int first = 0; first < rows; first += part) {
                 int count = Math.min(part, rows - first);
                 ImageKernels.im2col(x, first, count, g, cols, 0);
-                Tensor c = scope.tensor(java.util.Arrays.copyOf(cols, count * pixels * g.patchSize()), count * pixels, g.patchSize());
-                Tensor w = weightMatrix(scope, weight, g);
+                Tensor c = scope.tensor(count * pixels, g.patchSize());
+                c.copyFrom(cols, 0);
                 Tensor pixelRows = scope.tensor(count * pixels, g.outChannels());
                 backend.gemm(false, true, 1f, c, w, 0f, pixelRows);
                 backend.addRowBias(pixelRows, bias);
@@ -105,9 +106,10 @@ public class ImageOps {
                 int count = Math.min(part, rows - first);
                 ImageKernels.im2col(x, first, count, g, cols, 0);
                 ImageKernels.imagesToPixelRows(dy, first, count, g.outChannels(), pixels, dyRows, 0);
-                Tensor c = scope.tensor(java.util.Arrays.copyOf(cols, count * pixels * g.patchSize()), count * pixels, g.patchSize());
-                Tensor d = scope.tensor(java.util.Arrays.copyOf(dyRows, count * pixels * g.outChannels()), count * pixels,
-                        g.outChannels());
+                Tensor c = scope.tensor(count * pixels, g.patchSize());
+                c.copyFrom(cols, 0);
+                Tensor d = scope.tensor(count * pixels, g.outChannels());
+                d.copyFrom(dyRows, 0);
                 backend.gemm(true, false, 1f, d, c, first == 0 ? 0f : 1f, dw);
                 backend.sumRows(d, db);
                 if (first == 0) {

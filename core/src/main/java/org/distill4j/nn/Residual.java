@@ -1,6 +1,5 @@
 package org.distill4j.nn;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,14 +97,7 @@ public final class Residual implements Layer {
     public JsonObject config() {
         JsonObject o = new JsonObject();
         o.add("in", shape.toJson());
-        JsonArray layers = new JsonArray();
-        for (Layer l : body) {
-            JsonObject lo = new JsonObject();
-            lo.addProperty("type", l.type());
-            lo.add("config", l.config());
-            layers.add(lo);
-        }
-        o.add("body", layers);
+        o.add("body", LayerRegistry.describe(body));
         return o;
     }
 
